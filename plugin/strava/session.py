@@ -1,0 +1,31 @@
+"""A requests session that sends stravalib's traffic to `STRAVA_BASE_URL`.
+
+stravalib hard-codes `https://www.strava.com`; the product must talk to the
+local emulator in the sandbox and in tests, so we rewrite the scheme and host
+of every outgoing URL instead of forking the library.
+"""
+
+from __future__ import annotations
+
+import requests
+
+STRAVA_ORIGIN = "https://www.strava.com"
+DEFAULT_TIMEOUT = 10.0
+
+
+class BaseUrlSession(requests.Session):
+    """Rewrites Strava URLs to `base_url` and always applies a timeout."""
+
+    def __init__(self, base_url: str = STRAVA_ORIGIN, timeout: float = DEFAULT_TIMEOUT):
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def rewrite(self, url: str) -> str:
+        if self.base_url != STRAVA_ORIGIN and url.startswith(STRAVA_ORIGIN):
+            return self.base_url + url[len(STRAVA_ORIGIN):]
+        return url
+
+    def request(self, method, url, *args, **kwargs):  # noqa: D401 - requests API
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(method, self.rewrite(url), *args, **kwargs)
