@@ -1,0 +1,62 @@
+"""LiftRun Coach web app: Strava webhook, OAuth, settings, health."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+from plugin.config import load_settings
+from plugin.crypto import TokenCipher
+from plugin.extensions import csrf, db, login_manager, migrate
+from plugin.queue import celery_init_app
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    settings = load_settings(instance_path=app.instance_path)
+    app.config.from_mapping(settings.flask_config())
+    if config:
+        app.config.update(config)
+        if "REDIS_URL" in config and "CELERY" not in config:
+            app.config["CELERY"] = dict(
+                app.config["CELERY"], broker_url=config["REDIS_URL"], result_backend=config["REDIS_URL"]
+            )
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "pages.landing"
+    celery_init_app(app)
+    app.extensions["token_cipher"] = TokenCipher(app.config["SECRET_KEY"], app.config.get("ENCRYPTION_KEY"))
+
+    from plugin import models  # noqa: F401  (register tables with the metadata)
+    from plugin.auth import bp as auth_bp
+    from plugin.pages import bp as pages_bp
+    from plugin.settings import bp as settings_bp
+    from plugin.webhook import bp as webhook_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(settings_bp)
+    app.register_blueprint(webhook_bp)
+    csrf.exempt(webhook_bp)
+
+    @login_manager.user_loader
+    def load_athlete(athlete_id: str):
+        return db.session.get(models.Athlete, int(athlete_id))
+
+    @app.context_processor
+    def inject_globals():
+        return {"sandbox": app.config["SANDBOX"], "strava_base_url": app.config["STRAVA_BASE_URL"]}
+
+    return app

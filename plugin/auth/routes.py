@@ -1,0 +1,78 @@
+"""OAuth routes. The `state` parameter is bound to the browser session so a
+forged or replayed callback cannot attach someone else's Strava account."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from urllib.parse import urlencode
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import login_user
+from stravalib.exc import Fault
+
+from plugin.auth import bp
+from plugin.services.athletes import REQUIRED_SCOPES, REQUESTED_SCOPES, connect_athlete
+from plugin.strava.client import app_client
+
+log = logging.getLogger(__name__)
+STATE_KEY = "oauth_state"
+
+
+@bp.get("/strava")
+def start():
+    state = secrets.token_urlsafe(24)
+    session[STATE_KEY] = state
+    params = {
+        "client_id": current_app.config["STRAVA_CLIENT_ID"],
+        "redirect_uri": f"{current_app.config['PUBLIC_URL']}/auth/strava/callback",
+        "response_type": "code",
+        "approval_prompt": "auto",
+        "scope": ",".join(REQUESTED_SCOPES),
+        "state": state,
+    }
+    return redirect(f"{current_app.config['STRAVA_BASE_URL']}/oauth/authorize?{urlencode(params)}")
+
+
+@bp.get("/strava/callback")
+def callback():
+    expected = session.pop(STATE_KEY, None)
+    given = request.args.get("state", "")
+    if not expected or not hmac.compare_digest(expected, given):
+        log.warning("OAuth callback with a missing or forged state from %s", request.remote_addr)
+        return render_template("auth_error.html", reason="state"), 400
+    if request.args.get("error"):
+        log.info("athlete declined the Strava authorization: %s", request.args.get("error"))
+        return render_template("auth_error.html", reason="denied"), 400
+    code = request.args.get("code", "")
+    if not code:
+        log.warning("OAuth callback without a code")
+        return render_template("auth_error.html", reason="code"), 400
+
+    granted = {s for s in request.args.get("scope", "").split(",") if s}
+    missing = [s for s in REQUIRED_SCOPES if s not in granted]
+    if missing:
+        log.info("athlete did not grant %s; nothing stored", missing)
+        return render_template("auth_scopes.html", missing=missing), 400
+
+    try:
+        access_info, athlete_data = app_client().exchange_code_for_token(
+            client_id=current_app.config["STRAVA_CLIENT_ID"],
+            client_secret=current_app.config["STRAVA_CLIENT_SECRET"],
+            code=code,
+            return_athlete=True,
+        )
+    except Fault as err:
+        log.warning("Strava refused the code exchange: %s", err)
+        return render_template("auth_error.html", reason="exchange"), 400
+    except Exception:  # noqa: BLE001 - Strava unreachable must not become a 500 page
+        log.exception("Strava token exchange failed")
+        return render_template("auth_error.html", reason="unreachable"), 502
+    if not athlete_data or "id" not in athlete_data:
+        log.warning("token response without an athlete")
+        abort(502)
+
+    athlete = connect_athlete(athlete_data, dict(access_info), granted)
+    login_user(athlete, remember=True)
+    return redirect(url_for("settings.edit"))

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template
+from sqlalchemy import text
+
+from plugin.extensions import db
+from plugin.pages import bp
+from plugin.redis_client import get_redis
+
+log = logging.getLogger(__name__)
+
+
+@bp.get("/")
+def landing():
+    return render_template("landing.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    checks = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as err:  # noqa: BLE001
+        log.error("health: database unavailable: %s", err)
+        checks["database"] = "unavailable"
+    try:
+        get_redis().ping()
+        checks["redis"] = "ok"
+    except Exception as err:  # noqa: BLE001
+        log.error("health: redis unavailable: %s", err)
+        checks["redis"] = "unavailable"
+    healthy = all(v == "ok" for v in checks.values())
+    return jsonify(status="ok" if healthy else "degraded", **checks), 200 if healthy else 503

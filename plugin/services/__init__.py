@@ -1,0 +1,1 @@
+"""Business logic shared by web and worker; views and tasks stay thin."""

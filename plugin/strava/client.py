@@ -1,0 +1,67 @@
+"""stravalib clients pointed at `STRAVA_BASE_URL`, with fresh tokens and the rate budget."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+from flask import current_app
+from stravalib import Client
+
+from plugin.extensions import db
+from plugin.redis_client import get_redis
+from plugin.strava.ratelimit import RateBudget
+from plugin.strava.session import BaseUrlSession
+
+log = logging.getLogger(__name__)
+
+# Refresh this long before expiry so a task never starts with a dying token.
+REFRESH_MARGIN_SECONDS = 600
+
+# stravalib warns on every client about env credentials we deliberately manage ourselves.
+os.environ.setdefault("SILENCE_TOKEN_WARNINGS", "true")
+
+
+def _session() -> BaseUrlSession:
+    return BaseUrlSession(current_app.config["STRAVA_BASE_URL"])
+
+
+def app_client() -> Client:
+    """A client without an athlete: OAuth exchanges and push subscriptions."""
+    return Client(rate_limit_requests=False, requests_session=_session())
+
+
+def rate_budget() -> RateBudget:
+    return RateBudget(get_redis())
+
+
+def _cipher():
+    return current_app.extensions["token_cipher"]
+
+
+def store_tokens(athlete, access_info: dict) -> None:
+    cipher = _cipher()
+    athlete.access_token_enc = cipher.encrypt(access_info["access_token"])
+    athlete.refresh_token_enc = cipher.encrypt(access_info["refresh_token"])
+    athlete.expires_at = int(access_info["expires_at"])
+
+
+def athlete_client(athlete, *, budget: RateBudget | None = None) -> Client:
+    """A client for one athlete, refreshing (and storing) the token first if needed."""
+    cipher = _cipher()
+    if athlete.expires_at - REFRESH_MARGIN_SECONDS <= time.time():
+        refreshed = app_client().refresh_access_token(
+            client_id=current_app.config["STRAVA_CLIENT_ID"],
+            client_secret=current_app.config["STRAVA_CLIENT_SECRET"],
+            refresh_token=cipher.decrypt(athlete.refresh_token_enc),
+        )
+        store_tokens(athlete, refreshed)
+        db.session.commit()
+        log.info("refreshed Strava token for athlete %s", athlete.id)
+    limiter = (budget or rate_budget()).record
+    return Client(
+        access_token=cipher.decrypt(athlete.access_token_enc),
+        rate_limiter=limiter,
+        requests_session=_session(),
+    )
