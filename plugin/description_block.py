@@ -72,6 +72,9 @@ def remove_block(description: str | None) -> str:
         return head.rstrip("\n") if head.strip() else ""
     if not head.strip():
         return rest.lstrip("\n")
+    if head.endswith("\n") and rest.startswith("\n"):
+        # Take back the blank line that separated our block from what follows.
+        rest = rest[1:]
     return head + rest
 
 
