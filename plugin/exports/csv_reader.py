@@ -45,6 +45,8 @@ class ReadResult:
     activities: list[dict] = field(default_factory=list)
     warnings: list[RowWarning] = field(default_factory=list)
     source: str = ""
+    # What a warning's number counts: CSV rows, or items of a JSON list.
+    unit: str = "row"
 
     @property
     def skipped(self) -> int:

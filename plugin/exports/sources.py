@@ -72,7 +72,7 @@ def activities_from_json(payload, source: str) -> ReadResult:
         payload = payload["activities"]
     if not isinstance(payload, list):
         raise ExportError(f"{source}: JSON must be a list of activities")
-    result = ReadResult(source=source)
+    result = ReadResult(source=source, unit="item")
     for position, item in enumerate(payload, start=1):
         problem = _json_problem(item)
         if problem:

@@ -1,0 +1,184 @@
+"""Statistics of an analysed export and the few changes most worth making.
+
+The changes are ranked by how many pairs they concern, weighted by how much
+the evidence says they matter (interference in the same session outweighs a
+missed snack), so the athlete reads the biggest lever first. Wording follows
+rules.md: "may", never "will" — the mechanisms are hypotheses in humans.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from plugin.exports.analysis import CLOSE_TIERS, Analysis
+
+TIER_LABELS = {
+    "same_session": "same session (< 1 h)",
+    "short": "short (1 to < 3 h)",
+    "acceptable": "acceptable (3 to < 6 h)",
+    "good": "good (6 to < 24 h)",
+    "ideal": "ideal (>= 24 h)",
+}
+VERDICT_ORDER = (
+    "cooldown_ok", "cooldown_borderline", "interference_risk", "warmup_ok",
+    "lift_first_next_time", "fits_goal_lift_first", "fits_goal_run_first",
+    "keep_second_easy", "acceptable_gap", "well_separated",
+)
+STRENGTH_GOALS = ("strength", "hypertrophy")
+WORKOUT_HINT_MIN = 3
+
+COOLDOWN_DEFINITION = (
+    "a run after lifting counts as a cool-down when it started less than 3 h "
+    "after the lift ended, moved 15 min or less and stayed in Zone 2 or below "
+    "(or had no heart rate)"
+)
+
+
+@dataclass
+class Summary:
+    goal: str
+    source: str
+    read: int
+    rows_skipped: int
+    not_evaluated: int
+    lifts: int
+    runs: int
+    pairs: int
+    tiers: Counter
+    verdicts: Counter
+    fuel: int
+    cooldown_ok: int
+    cooldown_of: int
+    workouts_not_counted: int
+    changes: list[str] = field(default_factory=list)
+
+
+def _count_types(activities, types) -> int:
+    return sum(1 for a in activities if (a.get("sport_type") or a.get("type")) in types)
+
+
+def summarise(analysis: Analysis, *, source: str = "", rows_skipped: int = 0) -> Summary:
+    records = analysis.records
+    options = analysis.options
+    close_lift_first = [
+        r for r in records if r["order"] == "lift_first" and r["tier"] in CLOSE_TIERS
+    ]
+    workouts = 0
+    if "Workout" not in options.lift_types and "Workout" not in options.run_types:
+        workouts = _count_types(analysis.activities, {"Workout"})
+    summary = Summary(
+        goal=analysis.goal,
+        source=source,
+        read=len(analysis.activities) + len(analysis.refused),
+        rows_skipped=rows_skipped,
+        not_evaluated=len(analysis.engine_skipped) + len(analysis.refused),
+        lifts=_count_types(analysis.activities, options.lift_types),
+        runs=_count_types(analysis.activities, options.run_types),
+        pairs=len(records),
+        tiers=Counter(r["tier"] for r in records),
+        verdicts=Counter(r["verdict"] for r in records),
+        fuel=sum(1 for r in records if r.get("fuel")),
+        cooldown_ok=sum(
+            1 for r in close_lift_first if (r["lift_id"], r["run_id"]) in analysis.cooldown_pairs
+        ),
+        cooldown_of=len(close_lift_first),
+        workouts_not_counted=workouts,
+    )
+    summary.changes = top_changes(summary)
+    return summary
+
+
+def _candidates(s: Summary):
+    """(weight, count, text) for every change the verdicts point to."""
+    v = s.verdicts
+    strength = s.goal in STRENGTH_GOALS
+    yield 3.0, v["interference_risk"], (
+        f"{v['interference_risk']} run(s) after lifting were longer than 20 min and may "
+        "blunt your strength gains: separate lifting and running by 6-8 h, or keep "
+        "post-lift runs to 10-15 min in Zone 2.")
+    yield 2.0, v["lift_first_next_time"], (
+        f"{v['lift_first_next_time']} time(s) you ran more than 15 min or above Zone 2 "
+        "less than 3 h before lifting: "
+        "lift first when you do both together; lower-body strength gains may be a bit better.")
+    yield 1.5, v["cooldown_borderline"], (
+        f"{v['cooldown_borderline']} post-lift run(s) were borderline: keep them to "
+        "10-15 min in Zone 2 so they stay a cool-down.")
+    yield 1.0, v["keep_second_easy"], (
+        f"{v['keep_second_easy']} pair(s) were less than 3 h apart: keep the second "
+        "session easy, or separate them by 3 h or more.")
+    yield 0.8, v["fits_goal_lift_first"], (
+        f"{v['fits_goal_lift_first']} run(s) came soon after lifting: that fits your goal, "
+        "but the run's quality may suffer from the fatigue; run on fresh legs for key runs.")
+    yield 0.8, v["fits_goal_run_first"], (
+        f"{v['fits_goal_run_first']} lift(s) came soon after a run: keep that run easy, "
+        "a hard run first may take quality from the lift.")
+    yield 0.5, s.fuel, (
+        f"{s.fuel} pair(s) were less than 8 h apart: fuel between sessions with fast "
+        "carbs and protein (about 0.25 g per kg body weight) right after lifting.")
+    if strength:
+        yield 0.4, v["acceptable_gap"], (
+            f"{v['acceptable_gap']} pair(s) were 3-6 h apart: stretching that to 6-8 h "
+            "may protect more of your strength gains.")
+
+
+def top_changes(s: Summary, limit: int = 3) -> list[str]:
+    ranked = sorted(
+        ((weight * count, -index, text)
+         for index, (weight, count, text) in enumerate(_candidates(s)) if count > 0),
+        reverse=True,
+    )
+    return [text for _, _, text in ranked[:limit]]
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "n/a"
+
+
+def workout_hint(s: Summary) -> str | None:
+    if s.workouts_not_counted < WORKOUT_HINT_MIN:
+        return None
+    return (f"{s.workouts_not_counted} Workout activities were not counted as lifting; "
+            "pass --lift-types WeightTraining,Crossfit,Workout")
+
+
+def render(s: Summary) -> str:
+    """The human summary printed by `liftrun analyze`."""
+    lines = [f"LiftRun Coach: export summary for goal '{s.goal}'"]
+    if s.source:
+        lines.append(f"Source: {s.source}")
+    lines.append(f"Activities read: {s.read}; rows skipped: {s.rows_skipped}; "
+                 f"not evaluated by the engine: {s.not_evaluated}")
+    lines.append(f"Lifts: {s.lifts}; runs: {s.runs}; lift/run pairs: {s.pairs}")
+    if s.pairs:
+        lines.append("")
+        lines.append("Gap tiers:")
+        for tier, label in TIER_LABELS.items():
+            n = s.tiers[tier]
+            lines.append(f"  {label:<26} {n:>5}  {_share(n, s.pairs):>4}")
+        lines.append("")
+        lines.append("Verdicts:")
+        for verdict in VERDICT_ORDER:
+            n = s.verdicts[verdict]
+            if n:
+                lines.append(f"  {verdict:<26} {n:>5}  {_share(n, s.pairs):>4}")
+        lines.append(f"Pairs less than 8 h apart (fuel between sessions): {s.fuel}")
+    lines.append("")
+    lines.append(f"Cool-down runs after lifting: {s.cooldown_ok} of {s.cooldown_of} "
+                 f"({_share(s.cooldown_ok, s.cooldown_of)})")
+    lines.append(f"  ({COOLDOWN_DEFINITION}; counted out of all runs that started "
+                 "less than 3 h after a lift ended)")
+    lines.append("")
+    if s.changes:
+        lines.append("The three most useful changes:" if len(s.changes) == 3
+                     else "Most useful changes:")
+        lines.extend(f"  {i}. {text}" for i, text in enumerate(s.changes, start=1))
+    elif s.pairs:
+        lines.append("Nothing to change: your lifts and runs are well separated. Keep it up.")
+    else:
+        lines.append("No lift/run pairs found within the pairing window.")
+    hint = workout_hint(s)
+    if hint:
+        lines.append("")
+        lines.append(f"Hint: {hint}")
+    return "\n".join(lines)
