@@ -8,6 +8,7 @@ rules.md: "may", never "will" — the mechanisms are hypotheses in humans.
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -26,12 +27,14 @@ VERDICT_ORDER = (
     "keep_second_easy", "acceptable_gap", "well_separated",
 )
 STRENGTH_GOALS = ("strength", "hypertrophy")
+# The engine "skips" every ride or swim; those are not problems to report.
+OTHER_SPORT_REASON = "unsupported sport type"
 WORKOUT_HINT_MIN = 3
 
 COOLDOWN_DEFINITION = (
-    "a run after lifting counts as a cool-down when it started less than 3 h "
-    "after the lift ended, moved 15 min or less and stayed in Zone 2 or below "
-    "(or had no heart rate)"
+    "  A run counts as a cool-down when it started less than 3 h after a lift ended,\n"
+    "  moved 15 min or less and stayed in Zone 2 or below (or had no heart rate);\n"
+    "  the share is out of all runs that started less than 3 h after a lift ended."
 )
 
 
@@ -42,6 +45,7 @@ class Summary:
     read: int
     rows_skipped: int
     not_evaluated: int
+    other_sports: int
     lifts: int
     runs: int
     pairs: int
@@ -72,7 +76,10 @@ def summarise(analysis: Analysis, *, source: str = "", rows_skipped: int = 0) ->
         source=source,
         read=len(analysis.activities) + len(analysis.refused),
         rows_skipped=rows_skipped,
-        not_evaluated=len(analysis.engine_skipped) + len(analysis.refused),
+        not_evaluated=len(analysis.refused) + sum(
+            1 for item in analysis.engine_skipped if item.reason != OTHER_SPORT_REASON),
+        other_sports=sum(
+            1 for item in analysis.engine_skipped if item.reason == OTHER_SPORT_REASON),
         lifts=_count_types(analysis.activities, options.lift_types),
         runs=_count_types(analysis.activities, options.run_types),
         pairs=len(records),
@@ -89,37 +96,41 @@ def summarise(analysis: Analysis, *, source: str = "", rows_skipped: int = 0) ->
     return summary
 
 
+def _n(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
 def _candidates(s: Summary):
     """(weight, count, text) for every change the verdicts point to."""
     v = s.verdicts
-    strength = s.goal in STRENGTH_GOALS
     yield 3.0, v["interference_risk"], (
-        f"{v['interference_risk']} run(s) after lifting were longer than 20 min and may "
-        "blunt your strength gains: separate lifting and running by 6-8 h, or keep "
-        "post-lift runs to 10-15 min in Zone 2.")
+        f"{_n(v['interference_risk'], 'run', 'runs')} after lifting lasted more than "
+        "20 min and may blunt your strength gains: separate lifting and running by "
+        "6-8 h, or keep post-lift runs to 10-15 min in Zone 2.")
     yield 2.0, v["lift_first_next_time"], (
-        f"{v['lift_first_next_time']} time(s) you ran more than 15 min or above Zone 2 "
-        "less than 3 h before lifting: "
-        "lift first when you do both together; lower-body strength gains may be a bit better.")
+        f"{_n(v['lift_first_next_time'], 'run', 'runs')} less than 3 h before lifting "
+        "lasted more than 15 min or went above Zone 2: lift first when you do both "
+        "together; lower-body strength gains may be a bit better.")
     yield 1.5, v["cooldown_borderline"], (
-        f"{v['cooldown_borderline']} post-lift run(s) were borderline: keep them to "
-        "10-15 min in Zone 2 so they stay a cool-down.")
+        f"{_n(v['cooldown_borderline'], 'post-lift run was', 'post-lift runs were')} "
+        "borderline: keep them to 10-15 min in Zone 2 so they stay a cool-down.")
     yield 1.0, v["keep_second_easy"], (
-        f"{v['keep_second_easy']} pair(s) were less than 3 h apart: keep the second "
-        "session easy, or separate them by 3 h or more.")
+        f"{_n(v['keep_second_easy'], 'pair was', 'pairs were')} less than 3 h apart: "
+        "keep the second session easy, or separate them by 3 h or more.")
     yield 0.8, v["fits_goal_lift_first"], (
-        f"{v['fits_goal_lift_first']} run(s) came soon after lifting: that fits your goal, "
-        "but the run's quality may suffer from the fatigue; run on fresh legs for key runs.")
+        f"{_n(v['fits_goal_lift_first'], 'run', 'runs')} came soon after lifting: that "
+        "fits your goal, but fatigue may cost run quality; do key runs on fresh legs.")
     yield 0.8, v["fits_goal_run_first"], (
-        f"{v['fits_goal_run_first']} lift(s) came soon after a run: keep that run easy, "
-        "a hard run first may take quality from the lift.")
+        f"{_n(v['fits_goal_run_first'], 'lift', 'lifts')} came soon after a run: keep "
+        "that run easy, as a hard run first may take quality from the lift.")
     yield 0.5, s.fuel, (
-        f"{s.fuel} pair(s) were less than 8 h apart: fuel between sessions with fast "
-        "carbs and protein (about 0.25 g per kg body weight) right after lifting.")
-    if strength:
+        f"{_n(s.fuel, 'pair was', 'pairs were')} less than 8 h apart: fuel between "
+        "sessions with fast carbs and protein (about 0.25 g per kg body weight) right "
+        "after lifting.")
+    if s.goal in STRENGTH_GOALS:
         yield 0.4, v["acceptable_gap"], (
-            f"{v['acceptable_gap']} pair(s) were 3-6 h apart: stretching that to 6-8 h "
-            "may protect more of your strength gains.")
+            f"{_n(v['acceptable_gap'], 'pair was', 'pairs were')} 3-6 h apart: stretching "
+            "that to 6-8 h may protect more of your strength gains.")
 
 
 def top_changes(s: Summary, limit: int = 3) -> list[str]:
@@ -148,8 +159,9 @@ def render(s: Summary) -> str:
     if s.source:
         lines.append(f"Source: {s.source}")
     lines.append(f"Activities read: {s.read}; rows skipped: {s.rows_skipped}; "
-                 f"not evaluated by the engine: {s.not_evaluated}")
-    lines.append(f"Lifts: {s.lifts}; runs: {s.runs}; lift/run pairs: {s.pairs}")
+                 f"not evaluated: {s.not_evaluated}")
+    lines.append(f"Lifts: {s.lifts}; runs: {s.runs}; other sports: {s.other_sports}")
+    lines.append(f"Lift/run pairs: {s.pairs}")
     if s.pairs:
         lines.append("")
         lines.append("Gap tiers:")
@@ -166,13 +178,14 @@ def render(s: Summary) -> str:
     lines.append("")
     lines.append(f"Cool-down runs after lifting: {s.cooldown_ok} of {s.cooldown_of} "
                  f"({_share(s.cooldown_ok, s.cooldown_of)})")
-    lines.append(f"  ({COOLDOWN_DEFINITION}; counted out of all runs that started "
-                 "less than 3 h after a lift ended)")
+    lines.append(COOLDOWN_DEFINITION)
     lines.append("")
     if s.changes:
         lines.append("The three most useful changes:" if len(s.changes) == 3
                      else "Most useful changes:")
-        lines.extend(f"  {i}. {text}" for i, text in enumerate(s.changes, start=1))
+        for i, text in enumerate(s.changes, start=1):
+            lines.extend(textwrap.wrap(text, width=88, initial_indent=f"  {i}. ",
+                                       subsequent_indent="     "))
     elif s.pairs:
         lines.append("Nothing to change: your lifts and runs are well separated. Keep it up.")
     else:

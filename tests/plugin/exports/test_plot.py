@@ -1,0 +1,52 @@
+import ast
+from pathlib import Path
+
+import plugin.exports
+
+from plugin.coaching import EngineOptions
+from plugin.exports import read_activities_csv
+from plugin.exports.analysis import analyse
+from tests.plugin.exports.builders import NEW_HEADER, known_pairs_rows, write_csv
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_writes_a_png_with_points(tmp_path):
+    from plugin.exports.plot import plot_gaps
+
+    activities = read_activities_csv(write_csv(NEW_HEADER, known_pairs_rows())).activities
+    analysis = analyse(activities, "strength", EngineOptions())
+    path = tmp_path / "gaps.png"
+    plot_gaps(analysis.records, analysis.by_id, path)
+    data = path.read_bytes()
+    assert data.startswith(PNG_MAGIC) and len(data) > 5000
+
+
+def test_plot_without_pairs_still_writes_a_png(tmp_path):
+    from plugin.exports.plot import plot_gaps
+
+    path = tmp_path / "empty.png"
+    plot_gaps([], {}, path)
+    assert path.read_bytes().startswith(PNG_MAGIC)
+
+
+def _imports(path: Path, *, top_level_only: bool) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    names = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                names.update({alias.name, alias.name.split(".")[0]})
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.update({node.module, node.module.split(".")[0]})
+    return names
+
+
+def test_exports_package_stays_free_of_web_stack_and_eager_matplotlib():
+    package = Path(plugin.exports.__file__).parent
+    for path in package.glob("*.py"):
+        everywhere = _imports(path, top_level_only=False)
+        assert not everywhere & {"flask", "celery", "sqlalchemy", "flask_sqlalchemy"}, path
+        assert "matplotlib" not in _imports(path, top_level_only=True), path
+    assert "matplotlib.pyplot" not in _imports(package / "plot.py", top_level_only=False)
