@@ -69,9 +69,10 @@ def callback():
     except Exception:  # noqa: BLE001 - Strava unreachable must not become a 500 page
         log.exception("Strava token exchange failed")
         return render_template("auth_error.html", reason="unreachable"), 502
-    if not athlete_data or "id" not in athlete_data:
+    if athlete_data is None or athlete_data.id is None:
         log.warning("token response without an athlete")
         abort(502)
+    athlete_data = athlete_data.model_dump(include={"id", "firstname", "lastname"})
 
     athlete = connect_athlete(athlete_data, dict(access_info), granted)
     login_user(athlete, remember=True)

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 from stravalib.exc import ObjectNotFound
 
 from plugin.coaching import EngineOptions, evaluate
@@ -109,7 +109,8 @@ def sync_range(athlete: Athlete, client, start: dt.datetime, end: dt.datetime, *
     touched: set[int] = set()
     for key, row in stored_by_key.items():
         if key not in fresh_keys:
-            touched.add(row.later_id)
+            if row.later_id in by_id and row.status == "written":
+                touched.add(row.later_id)
             db.session.delete(row)
 
     report = SyncReport()
@@ -206,11 +207,13 @@ def write_description(client, activity_id: int, block: str | None) -> str:
 
 
 def forget_activity(athlete: Athlete, activity_id: int) -> tuple[dt.datetime, dt.datetime] | None:
-    """Delete an activity and its pairs; the range to re-judge, if we knew it."""
+    """Delete an activity; the range to re-judge (where its pairs were), if we knew it.
+
+    Its pairs are left for `sync_range`, which takes our block off the partner.
+    """
     row = db.session.get(Activity, activity_id)
     former = list(db.session.scalars(select(Pair).where(or_(Pair.lift_id == activity_id, Pair.run_id == activity_id))))
     starts = [p.later_start for p in former if p.later_start] + ([row.start_date] if row and row.start_date else [])
-    db.session.execute(delete(Pair).where(or_(Pair.lift_id == activity_id, Pair.run_id == activity_id)))
     if row is not None:
         db.session.delete(row)
     db.session.commit()

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 
 from sqlalchemy import select
-from stravalib.exc import ObjectNotFound
+from stravalib.exc import Fault, ObjectNotFound
 
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, InboxEvent, utcnow
@@ -64,7 +64,7 @@ def ensure_zones(athlete: Athlete, client) -> None:
     try:
         zones = client.get_athlete_zones()
         athlete.hr_zones = zones.model_dump(mode="json", exclude_none=True)
-    except Exception:  # noqa: BLE001 - zones only refine the advice; go on without
+    except Fault:  # zones only refine the advice; go on without
         log.warning("could not read heart-rate zones of athlete %s", athlete.id, exc_info=True)
         athlete.hr_zones = {}
     db.session.commit()

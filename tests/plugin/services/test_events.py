@@ -1,0 +1,225 @@
+"""The worker's core loop in-process, against the real emulator over HTTP and a real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from plugin.extensions import db
+from plugin.models import Activity, Athlete, InboxEvent, Pair
+from plugin.services.events import process_event, reevaluate_athlete
+from tests.conftest import build_app, pg_url_with_schema
+from tests.support import connect_through_oauth, start_emulator
+
+ATHLETE = 123456789
+SIGNATURE = "— LiftRun Coach · settings: http://127.0.0.1:5000/settings"
+
+
+@pytest.fixture
+def emulator():
+    with start_emulator() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def product(request, tmp_path, redis_url, redis_client, emulator):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    else:
+        url = pg_url_with_schema(request.getfixturevalue("pg_schema"))
+    app = build_app(url, redis_url, STRAVA_BASE_URL=emulator.url)
+    client = app.test_client()
+    assert connect_through_oauth(client).headers["Location"] == "/settings"
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+class World:
+    """Upload activities to the emulator and deliver their events to the product."""
+
+    def __init__(self, app, emulator):
+        self.app = app
+        self.emu = emulator.url
+        self.client = app.test_client()
+        self.clock = 1_700_000_000
+
+    def upload(self, sport_type, start, minutes, description="", hr=None, **extra):
+        body = {
+            "athlete_id": ATHLETE,
+            "sport_type": sport_type,
+            "name": f"{sport_type} session",
+            "start_date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "elapsed_time": minutes * 60,
+            "moving_time": minutes * 60,
+            "description": description,
+            "deliver": False,
+        }
+        if hr is not None:
+            body.update(average_heartrate=hr, has_heartrate=True)
+        body.update(extra)
+        resp = requests.post(f"{self.emu}/sandbox/api/activities", json=body)
+        assert resp.status_code == 201, resp.text
+        return resp.json()["id"]
+
+    def deliver(self, object_id, aspect="create", times=1):
+        self.clock += 1
+        ids = []
+        for _ in range(times):
+            resp = self.client.post(
+                "/webhook",
+                json={"object_type": "activity", "object_id": object_id, "aspect_type": aspect, "updates": {},
+                      "owner_id": ATHLETE, "subscription_id": 1, "event_time": self.clock},
+            )
+            assert resp.status_code == 200
+        with self.app.app_context():
+            event_id = db.session.scalar(select(InboxEvent.id).where(InboxEvent.event_time == self.clock))
+            return process_event(event_id)
+
+    def description(self, activity_id):
+        return requests.get(f"{self.emu}/sandbox/api/activities/{activity_id}").json()["description"]
+
+    def strava_writes(self):
+        log = requests.get(f"{self.emu}/sandbox/api/requests").json()
+        return [r for r in log if r["method"] == "PUT"]
+
+    def set(self, **settings):
+        with self.app.app_context():
+            athlete = db.session.get(Athlete, ATHLETE)
+            for key, value in settings.items():
+                setattr(athlete.settings, key, value)
+            db.session.commit()
+
+
+@pytest.fixture
+def world(product, emulator):
+    return World(product, emulator)
+
+
+LIFT_START = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.timezone.utc)
+
+
+def test_lift_then_long_run_for_strength_gets_interference_advice(world):
+    world.set(goal="strength")
+    lift = world.upload("WeightTraining", LIFT_START, 60, description="Squats 5x5")
+    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=90), 40, description="Felt good")
+    assert world.deliver(lift, times=2) == "done"
+    assert world.deliver(run, times=2) == "done"
+
+    text = world.description(run)
+    assert text.startswith("Felt good\n\n")
+    assert text.count(SIGNATURE) == 1
+    assert text.endswith(SIGNATURE)
+    assert world.description(lift) == "Squats 5x5"
+    with world.app.app_context():
+        pair = db.session.scalars(select(Pair)).one()
+        assert (pair.lift_id, pair.run_id, pair.later_id) == (lift, run, run)
+        assert pair.verdict == "interference_risk"
+        assert pair.status == "written"
+        assert pair.advice in text
+
+
+def test_reprocessing_and_reordered_events_never_add_a_second_block(world):
+    world.set(goal="strength")
+    lift = world.upload("WeightTraining", LIFT_START, 60)
+    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=90), 40, description="Felt good")
+    world.deliver(run)  # the run's event arrives first
+    world.deliver(lift)
+    first = world.description(run)
+    writes = len(world.strava_writes())
+    world.deliver(run, aspect="update")
+    world.deliver(lift, aspect="update")
+    assert world.description(run) == first
+    assert first.count(SIGNATURE) == 1
+    assert len(world.strava_writes()) == writes  # nothing new to say, nothing written
+
+
+def test_goal_change_rewrites_our_block_only(world):
+    world.set(goal="strength")
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    lift = world.upload("WeightTraining", now - dt.timedelta(hours=5), 60)
+    run = world.upload("Run", now - dt.timedelta(hours=3, minutes=30), 40, description="Felt good")
+    world.deliver(lift)
+    world.deliver(run)
+    before = world.description(run)
+    world.set(goal="endurance")
+    with world.app.app_context():
+        assert reevaluate_athlete(ATHLETE) == "done"
+        assert db.session.scalars(select(Pair.verdict)).one() == "fits_goal_lift_first"
+    after = world.description(run)
+    assert after != before
+    assert after.startswith("Felt good\n\n")
+    assert after.count(SIGNATURE) == 1
+
+
+def test_preview_mode_records_but_never_writes(world):
+    world.set(goal="strength", mode="preview")
+    lift = world.upload("WeightTraining", LIFT_START, 60)
+    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=70), 12, description="Felt good")
+    world.deliver(lift)
+    world.deliver(run)
+    assert world.description(run) == "Felt good"
+    assert world.strava_writes() == []
+    with world.app.app_context():
+        pair = db.session.scalars(select(Pair)).one()
+        assert pair.status == "preview"
+        assert pair.verdict == "cooldown_ok"
+
+
+def test_opt_out_hashtag_is_respected(world):
+    world.set(goal="strength")
+    lift = world.upload("WeightTraining", LIFT_START, 60)
+    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=90), 40, description="No coaching #noliftrun")
+    world.deliver(lift)
+    world.deliver(run)
+    assert world.description(run) == "No coaching #noliftrun"
+    assert world.strava_writes() == []
+    with world.app.app_context():
+        assert db.session.scalars(select(Pair.status)).one() == "opted_out"
+
+
+def test_deleting_the_partner_removes_our_block(world):
+    world.set(goal="strength")
+    lift = world.upload("WeightTraining", LIFT_START, 60)
+    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=90), 40, description="Felt good")
+    world.deliver(lift)
+    world.deliver(run)
+    assert SIGNATURE in world.description(run)
+    requests.delete(f"{world.emu}/sandbox/api/activities/{lift}", params={"deliver": "false"})
+    world.deliver(lift, aspect="delete")
+    assert world.description(run) == "Felt good"
+    with world.app.app_context():
+        assert db.session.scalars(select(Pair)).all() == []
+        assert db.session.get(Activity, lift) is None
+
+
+def test_partner_uploaded_before_connecting_is_found_through_the_list(world):
+    world.set(goal="endurance")
+    lift = world.upload("WeightTraining", LIFT_START, 60)  # no event ever arrives for it
+    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=65), 30, description="")
+    world.deliver(run)
+    with world.app.app_context():
+        pair = db.session.scalars(select(Pair)).one()
+        assert (pair.lift_id, pair.verdict) == (lift, "fits_goal_lift_first")
+    assert world.description(run).endswith(SIGNATURE)
+
+
+def test_activity_of_another_sport_changes_nothing(world):
+    ride = world.upload("Ride", LIFT_START, 60, description="Spin")
+    assert world.deliver(ride) == "done"
+    assert world.description(ride) == "Spin"
+    assert world.strava_writes() == []
+
+
+def test_rate_limit_defers_instead_of_sleeping(world):
+    from plugin.strava.ratelimit import RateLimitDeferred
+
+    run = world.upload("Run", LIFT_START, 30)
+    requests.post(f"{world.emu}/sandbox/api/rate-limit", json={"limit_15min": 1})
+    with pytest.raises(RateLimitDeferred) as err:
+        world.deliver(run)
+    assert 0 < err.value.countdown <= 15 * 60 + 1
