@@ -1,0 +1,138 @@
+"""`liftrun dev`: the whole product on one machine with one command.
+
+It brings the database to the current schema, starts the Strava emulator when
+no real credentials are configured, the web app and a Celery worker (with the
+inbox sweep scheduled), registers the push subscription in sandbox mode, and
+stops everything on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+import requests
+
+
+def _wait_for(url: str, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=1).status_code < 500:
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+@click.command()
+@click.option("--web-port", type=int, default=None, help="Defaults to the port of PUBLIC_URL (5000).")
+@click.option("--sandbox-port", type=int, default=None, help="Defaults to the port of STRAVA_BASE_URL in sandbox mode (5055).")
+@click.option("--concurrency", type=int, default=2, show_default=True)
+def dev(web_port: int | None, sandbox_port: int | None, concurrency: int) -> None:
+    """Run web + worker (+ the Strava emulator in sandbox mode) until Ctrl-C."""
+    from flask_migrate import upgrade
+
+    from plugin import create_app
+    from plugin.config import ConfigError
+
+    try:
+        app = create_app()
+    except ConfigError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    instance = Path(app.instance_path)
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+    sandbox = app.config["SANDBOX"]
+    public = urlsplit(app.config["PUBLIC_URL"])
+    web_port = web_port or public.port or 5000
+    env = dict(os.environ, PYTHONUNBUFFERED="1", SILENCE_TOKEN_WARNINGS="true")
+    if not env.get("PUBLIC_URL"):
+        env["PUBLIC_URL"] = f"http://127.0.0.1:{web_port}"
+    processes: list[subprocess.Popen] = []
+
+    def _terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
+
+    def start(name: str, argv: list[str]) -> None:
+        click.echo(f"starting {name}: {' '.join(argv)}")
+        processes.append(subprocess.Popen(argv, env=env))
+
+    try:
+        if sandbox:
+            base = urlsplit(app.config["STRAVA_BASE_URL"])
+            port = sandbox_port or base.port or 5055
+            env["STRAVA_BASE_URL"] = f"http://127.0.0.1:{port}"
+            start("Strava emulator", [sys.executable, "-m", "plugin.sandbox", "--port", str(port),
+                                      "--state-file", str(instance / "sandbox-state.json")])
+            if not _wait_for(f"http://127.0.0.1:{port}/healthz"):
+                raise click.ClickException("the Strava emulator did not start")
+        start("web", [sys.executable, "-m", "flask", "--app", "plugin", "run", "--port", str(web_port)])
+        start("worker", [sys.executable, "-m", "celery", "-A", "worker", "worker", "--loglevel", "INFO",
+                         "--concurrency", str(concurrency), "-B", "-s", str(instance / "celerybeat-schedule")])
+        if not _wait_for(f"http://127.0.0.1:{web_port}/healthz"):
+            raise click.ClickException("the web app did not start (is Redis running?)")
+        if sandbox:
+            _ensure_sandbox_subscription(env)
+        click.echo("")
+        click.echo(f"LiftRun Coach is running: open {env['PUBLIC_URL']}/")
+        if sandbox:
+            click.echo(f"Sandbox Strava (emulator): {env['STRAVA_BASE_URL']}/  — simulate a lift and a run there.")
+        click.echo("Press Ctrl-C to stop.")
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+        raise click.ClickException("a process exited; stopping the others")
+    except KeyboardInterrupt:
+        click.echo("stopping…")
+    finally:
+        for proc in processes:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in processes:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _ensure_sandbox_subscription(env: dict) -> None:
+    """Register our webhook with the emulator so its simulated uploads reach us."""
+    from plugin import create_app
+    from plugin.services.subscriptions import create_subscription, delete_subscription, list_subscriptions
+
+    saved = {k: os.environ.get(k) for k in ("PUBLIC_URL", "STRAVA_BASE_URL")}
+    os.environ.update({k: env[k] for k in saved})
+    try:
+        app = create_app()
+        with app.app_context():
+            wanted = f"{app.config['PUBLIC_URL']}/webhook"
+            subs = list_subscriptions()
+            for stale in (s for s in subs if s.callback_url != wanted):
+                delete_subscription(int(stale.id))
+            existing = [s for s in subs if s.callback_url == wanted]
+            if existing:
+                click.echo(f"push subscription {existing[0].id} already points at {wanted}")
+                from plugin.extensions import db
+                from plugin.models import Subscription
+
+                db.session.merge(Subscription(id=int(existing[0].id), callback_url=wanted))
+                db.session.commit()
+                return
+            row = create_subscription(wanted)
+            click.echo(f"created push subscription {row.id} → {wanted}")
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -1,0 +1,70 @@
+"""`liftrun subscription create|list|delete`: manage the Strava push subscription."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+def _app():
+    from plugin import create_app
+
+    return create_app()
+
+
+@click.group()
+def subscription() -> None:
+    """Create, list or delete the app's Strava push subscription."""
+
+
+@subscription.command()
+@click.option("--callback-url", default=None, help="Defaults to PUBLIC_URL/webhook.")
+def create(callback_url: str | None) -> None:
+    """Register PUBLIC_URL/webhook with Strava (the web app must be reachable)."""
+    from stravalib.exc import Fault
+
+    from plugin.services.subscriptions import create_subscription
+
+    app = _app()
+    with app.app_context():
+        try:
+            row = create_subscription(callback_url)
+        except Fault as err:
+            click.echo(f"error: Strava refused the subscription: {err}", err=True)
+            sys.exit(1)
+        click.echo(f"created subscription {row.id} → {row.callback_url}")
+
+
+@subscription.command(name="list")
+def list_() -> None:
+    """Show the subscriptions Strava has for this app."""
+    from plugin.services.subscriptions import list_subscriptions, stored_subscription_ids
+
+    app = _app()
+    with app.app_context():
+        stored = set(stored_subscription_ids())
+        subs = list_subscriptions()
+        if not subs:
+            click.echo("no subscription")
+        for sub in subs:
+            marker = " (stored)" if sub.id in stored else ""
+            click.echo(f"{sub.id}\t{sub.callback_url}{marker}")
+
+
+@subscription.command()
+@click.argument("subscription_id", type=int)
+def delete(subscription_id: int) -> None:
+    """Delete a subscription at Strava and forget it here."""
+    from stravalib.exc import Fault
+
+    from plugin.services.subscriptions import delete_subscription
+
+    app = _app()
+    with app.app_context():
+        try:
+            delete_subscription(subscription_id)
+        except Fault as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(1)
+        click.echo(f"deleted subscription {subscription_id}")
