@@ -78,11 +78,15 @@ def _options(window_hours, lift_types, run_types, language) -> EngineOptions:
               help="Comma-separated run sport types, e.g. Run,TrailRun,VirtualRun.")
 @click.option("--language", default="en", show_default=True,
               help="Language of the per-pair advice texts.")
+@click.option("--max-hr", type=click.IntRange(100, 250), default=None,
+              help="The athlete's max heart rate, so runs with HR can be judged "
+                   "against Zone 2 (a generic estimate: 70 % of max HR).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the per-pair records as a JSON list instead of the summary.")
 @click.option("--plot", "plot_path", default=None, metavar="FILE.png",
               help="Also draw gap (hours) against date, coloured by verdict.")
-def analyze(export, goal, window_hours, lift_types, run_types, language, as_json, plot_path):
+def analyze(export, goal, window_hours, lift_types, run_types, language, max_hr, as_json,
+            plot_path):
     """Summarise a Strava bulk export: activities.csv, the export .zip, or a JSON list.
 
     Rows that cannot be read are skipped with a warning naming the row.
@@ -100,7 +104,7 @@ def analyze(export, goal, window_hours, lift_types, run_types, language, as_json
     _warn_rows(result.warnings, result.unit)
 
     try:
-        analysis = analyse(result.activities, goal, options)
+        analysis = analyse(result.activities, goal, options, max_hr=max_hr)
     except EngineInputError as exc:
         _fail(2, str(exc))
     except Exception as exc:  # noqa: BLE001 - e.g. the coach's config is broken

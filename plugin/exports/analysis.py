@@ -34,20 +34,20 @@ class Analysis:
         return {activity.get("id"): activity for activity in self.activities}
 
 
-def _evaluate_tolerant(activities, goal, options, refused):
+def _evaluate_tolerant(activities, goal, options, max_hr, refused):
     try:
-        return evaluate(activities, goal, options=options), activities
+        return evaluate(activities, goal, options=options, max_hr=max_hr), activities
     except EngineInputError:
         pass
     kept = []
     for activity in activities:
         try:
-            evaluate([activity], goal, options=options)
+            evaluate([activity], goal, options=options, max_hr=max_hr)
         except EngineInputError as exc:
             refused.append((activity.get("id"), str(exc)))
         else:
             kept.append(activity)
-    return evaluate(kept, goal, options=options), kept
+    return evaluate(kept, goal, options=options, max_hr=max_hr), kept
 
 
 def _date_of(activity: dict | None) -> str | None:
@@ -59,11 +59,16 @@ def _date_of(activity: dict | None) -> str | None:
     return str(start)[:10]
 
 
-def analyse(activities: list[dict], goal: str, options: EngineOptions) -> Analysis:
-    """Evaluate under the athlete's goal, plus the cool-down view."""
+def analyse(activities: list[dict], goal: str, options: EngineOptions, *,
+            max_hr: int | None = None) -> Analysis:
+    """Evaluate under the athlete's goal, plus the cool-down view.
+
+    An export has no heart-rate zones; `max_hr` lets the engine tell "Zone 2
+    or below" from "above" with its generic estimate instead of "unknown".
+    """
     options.validate()
     refused: list[tuple[object, str]] = []
-    evaluation, kept = _evaluate_tolerant(activities, goal, options, refused)
+    evaluation, kept = _evaluate_tolerant(activities, goal, options, max_hr, refused)
     by_id = {activity.get("id"): activity for activity in kept}
     records = []
     for pair in evaluation.pairs:
@@ -74,7 +79,8 @@ def analyse(activities: list[dict], goal: str, options: EngineOptions) -> Analys
     if goal == COOLDOWN_GOAL:
         cooldown_view = records
     else:
-        cooldown_view = [p.to_dict() for p in evaluate(kept, COOLDOWN_GOAL, options=options).pairs]
+        cooldown_view = [p.to_dict() for p in
+                         evaluate(kept, COOLDOWN_GOAL, options=options, max_hr=max_hr).pairs]
     cooldown = frozenset(
         (r["lift_id"], r["run_id"]) for r in cooldown_view if r["verdict"] == "cooldown_ok"
     )

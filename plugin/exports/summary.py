@@ -8,6 +8,7 @@ rules.md: "may", never "will" — the mechanisms are hypotheses in humans.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
@@ -153,6 +154,14 @@ def workout_hint(s: Summary) -> str | None:
             "pass --lift-types WeightTraining,Crossfit,Workout")
 
 
+def _wrap(text: str, first_indent: str) -> list[str]:
+    # Keep "Zone 2", "15 min" and "6-8 h" on one line: split they read wrong.
+    glued = re.sub(r"(Zone|\d) (\d|min\b|h\b|g\b)", "\\1\u00a0\\2", text)
+    wrapped = textwrap.wrap(glued, width=88, initial_indent=first_indent,
+                            subsequent_indent=" " * len(first_indent), break_on_hyphens=False)
+    return [line.replace("\u00a0", " ") for line in wrapped]
+
+
 def render(s: Summary) -> str:
     """The human summary printed by `liftrun analyze`."""
     lines = [f"LiftRun Coach: export summary for goal '{s.goal}'"]
@@ -184,8 +193,7 @@ def render(s: Summary) -> str:
         lines.append("The three most useful changes:" if len(s.changes) == 3
                      else "Most useful changes:")
         for i, text in enumerate(s.changes, start=1):
-            lines.extend(textwrap.wrap(text, width=88, initial_indent=f"  {i}. ",
-                                       subsequent_indent="     "))
+            lines.extend(_wrap(text, f"  {i}. "))
     elif s.pairs:
         lines.append("Nothing to change: your lifts and runs are well separated. Keep it up.")
     else:

@@ -226,3 +226,16 @@ def test_installed_console_script_reports_a_bad_file_without_traceback(tmp_path)
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [f"error: {tmp_path / 'missing.zip'}: no such file"]
+
+
+def test_max_hr_lets_heart_rate_count(tmp_path):
+    rows = [activity_row(1, "Weight Training", T0, 3600),
+            activity_row(2, "Run", T0 + timedelta(hours=1, minutes=5), 600, moving_s=600, hr=160)]
+    path = tmp_path / "activities.csv"
+    path.write_text(write_csv(NEW_HEADER, rows), encoding="utf-8")
+    (unknown,) = json.loads(run(path, "--goal", "strength", "--json").stdout)
+    assert (unknown["verdict"], unknown["intensity"]) == ("cooldown_ok", "unknown")
+    (judged,) = json.loads(run(path, "--goal", "strength", "--json", "--max-hr", "190").stdout)
+    assert (judged["verdict"], judged["intensity"]) == ("cooldown_borderline", "above_zone2")
+    result = run(path, "--goal", "strength", "--max-hr", "190")
+    assert "Cool-down runs after lifting: 0 of 1 (0%)" in result.stdout
