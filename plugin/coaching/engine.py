@@ -11,7 +11,7 @@ from .activities import Activity, normalise_activities
 from .codes import GOALS, LIFT_FIRST, RUN_FIRST, is_easy
 from .errors import EngineInputError
 from .intensity import classify_intensity, parse_max_hr, parse_zones
-from .messages import AdviceContext, compose
+from .messages import AdviceContext, Catalog, compose
 from .options import EngineOptions, default_rules
 from .pairing import find_pairs, first_and_later, gap_seconds
 from .results import Evaluation, PairVerdict
@@ -45,15 +45,17 @@ def evaluate(
     max_hr_value = parse_max_hr(max_hr)
 
     lifts, runs, skipped = normalise_activities(activities, options)
-    pairs = []
-    for lift, run in find_pairs(lifts, runs, options.window_hours * 3600):
-        pairs.append(_judge(lift, run, goal, hr_zones, max_hr_value, options, rules))
+    catalog = Catalog(options.language)
+    pairs = [
+        _judge(lift, run, goal, hr_zones, max_hr_value, options, rules, catalog)
+        for lift, run in find_pairs(lifts, runs, options.window_hours * 3600)
+    ]
     skipped.sort(key=lambda item: (item.id, item.reason))
     return Evaluation(pairs=pairs, skipped=skipped)
 
 
 def _judge(lift: Activity, run: Activity, goal: str, hr_zones, max_hr, options: EngineOptions,
-           rules: Rules) -> PairVerdict:
+           rules: Rules, catalog: Catalog) -> PairVerdict:
     first, later = first_and_later(lift, run)
     order = LIFT_FIRST if first is lift else RUN_FIRST
     gap = gap_seconds(lift, run)
@@ -77,7 +79,7 @@ def _judge(lift: Activity, run: Activity, goal: str, hr_zones, max_hr, options: 
             run_minutes=run_minutes,
         ),
         rules,
-        options.language,
+        catalog,
     )
     return PairVerdict(
         lift_id=lift.id,

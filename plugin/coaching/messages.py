@@ -12,7 +12,6 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from .codes import LIFT_FIRST, SOURCE_MAX_HR, UNKNOWN, is_easy
 from .config_files import message_catalog_files
@@ -150,9 +149,12 @@ class AdviceContext:
     run_minutes: int
 
 
-def compose(context: AdviceContext, rules: Rules, language: str) -> tuple[str, str]:
-    """Return (headline, advice) for one pair, within the configured lengths."""
-    catalog = Catalog(language)
+def compose(context: AdviceContext, rules: Rules, language: "str | Catalog") -> tuple[str, str]:
+    """Return (headline, advice) for one pair, within the configured lengths.
+
+    Pass a Catalog when wording many pairs, to resolve the language once.
+    """
+    catalog = language if isinstance(language, Catalog) else Catalog(language)
     values = placeholders(rules, context.run_minutes, catalog)
 
     def render(template: str) -> str:
@@ -186,7 +188,3 @@ def compose(context: AdviceContext, rules: Rules, language: str) -> tuple[str, s
         optional.pop()
         advice = " ".join(parts + optional)
     return fit(headline, rules.max_headline_chars), fit(advice, rules.max_advice_chars)
-
-
-def catalog_path(language: str) -> Path | None:
-    return message_catalog_files().get(language)
