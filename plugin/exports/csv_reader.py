@@ -109,7 +109,8 @@ def _activity(row: list[str], cols: _Columns, slash_order: str) -> dict:
     raw_id = cols.first_filled(row, "Activity ID")
     if raw_id is None:
         raise _BadRow("missing Activity ID")
-    if not re.fullmatch(r"\d+", raw_id):
+    # "123.0" is what a spreadsheet makes of an ID when the file is re-saved.
+    if not re.fullmatch(r"\d+(\.0+)?", raw_id):
         raise _BadRow(f"bad Activity ID {raw_id!r}")
     raw_date = cols.first(row, "Activity Date").strip()
     try:
@@ -126,7 +127,7 @@ def _activity(row: list[str], cols: _Columns, slash_order: str) -> dict:
         moving = elapsed
     heartrate = _number(cols.first_filled(row, "Average Heart Rate"), "Average Heart Rate")
     return {
-        "id": int(raw_id),
+        "id": int(raw_id.split(".")[0]),
         "name": cols.first(row, "Activity Name").strip(),
         "sport_type": to_sport_type(cols.first(row, "Activity Type")),
         "start_date": to_strava_iso(start),
@@ -152,18 +153,27 @@ def _large_fields():
         csv.field_size_limit(previous)
 
 
+def _delimiter(text: str) -> str:
+    # A German spreadsheet re-saves the export with semicolons.
+    first_line = text.split("\n", 1)[0]
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
 def read_activities_csv(text: str, *, source: str = "activities.csv",
                         progress: Progress | None = None) -> ReadResult:
     """Parse the whole CSV; bad rows become warnings, never exceptions."""
     text = text.lstrip("\ufeff")
     try:
         with _large_fields():
-            records = list(csv.reader(io.StringIO(text, newline="")))
+            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
         raise ExportError(f"{source}: not a readable CSV ({exc})") from None
     if not records or not any(cell.strip() for cell in records[0]):
         raise ExportError(f"{source}: empty file")
-    cols = _Columns(records[0])
+    try:
+        cols = _Columns(records[0])
+    except ExportError as exc:
+        raise ExportError(f"{source}: {exc}") from None
     numbered = [(number, row) for number, row in enumerate(records[1:], start=2)
                 if any(cell.strip() for cell in row)]
     slash_order = infer_slash_order(cols.first(row, "Activity Date") for _, row in numbered)

@@ -1,3 +1,5 @@
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -156,3 +158,14 @@ def test_type_mapping_applies_to_rows():
 def test_make_row_fills_repeated_columns_by_occurrence():
     row = make_row(NEW_HEADER, {"Distance": ("5.0", "5000.0")})
     assert [row[i] for i, name in enumerate(NEW_HEADER) if name == "Distance"] == ["5.0", "5000.0"]
+
+
+def test_spreadsheet_resaved_export_with_semicolons_and_float_ids():
+    row = activity_row(1, "Run", T0, 600, moving_s=500)
+    row["Activity ID"] = "12345.0"
+    text = write_csv(NEW_HEADER, [row])
+    records = list(csv.reader(io.StringIO(text)))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows(records)
+    (run,) = read_activities_csv(buffer.getvalue()).activities
+    assert (run["id"], run["moving_time"], run["start_date"]) == (12345, 500, "2024-01-08T10:00:00Z")
