@@ -43,17 +43,17 @@ MONTHS: dict[str, int] = {
 _TIME = r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?(?:\s*(?P<ampm>[ap])\.?\s?m\.?)?"
 _SEP = r"(?:,?\s+(?:at|um|à|a las|às|alle|om)\s+|,?\s+|,\s*|\s*T)"
 
+_I = re.IGNORECASE
 _NAME_FIRST = re.compile(
-    rf"^(?P<mon>[^\W\d_]+)\.?\s+(?P<d>\d{{1,2}})\.?,?\s+(?P<y>\d{{4}}){_SEP}{_TIME}$",
-    re.IGNORECASE,
-)
+    rf"^(?P<mon>[^\W\d_]+)\.?\s+(?P<d>\d{{1,2}})\.?,?\s+(?P<y>\d{{4}}){_SEP}{_TIME}$", _I)
 _DAY_FIRST = re.compile(
-    rf"^(?P<d>\d{{1,2}})\.?\s+(?:de\s+)?(?P<mon>[^\W\d_]+)\.?\s+(?:de\s+)?(?P<y>\d{{4}}){_SEP}{_TIME}$",
-    re.IGNORECASE,
-)
-_ISO = re.compile(rf"^(?P<y>\d{{4}})[-/](?P<m>\d{{1,2}})[-/](?P<d>\d{{1,2}}){_SEP}{_TIME}(?:\s*(?:Z|UTC|\+00:?00))?$", re.IGNORECASE)
-_DOTTED = re.compile(rf"^(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}){_SEP}{_TIME}$", re.IGNORECASE)
-_SLASHED = re.compile(rf"^(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>\d{{4}}){_SEP}{_TIME}$", re.IGNORECASE)
+    rf"^(?P<d>\d{{1,2}})\.?\s+(?:de\s+)?(?P<mon>[^\W\d_]+)\.?\s+(?:de\s+)?(?P<y>\d{{4}})"
+    rf"{_SEP}{_TIME}$", _I)
+_ISO = re.compile(
+    rf"^(?P<y>\d{{4}})[-/](?P<m>\d{{1,2}})[-/](?P<d>\d{{1,2}}){_SEP}{_TIME}"
+    r"(?:\s*(?:Z|UTC|\+00:?00))?$", _I)
+_DOTTED = re.compile(rf"^(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}){_SEP}{_TIME}$", _I)
+_SLASHED = re.compile(rf"^(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>\d{{4}}){_SEP}{_TIME}$", _I)
 
 
 def _normalise(text: str) -> str:

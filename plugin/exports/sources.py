@@ -116,7 +116,8 @@ def load_export(path: str | Path, *, progress: Progress | None = None) -> ReadRe
         try:
             payload = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ExportError(f"{path.name}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+            raise ExportError(
+                f"{path.name}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
         return activities_from_json(payload, path.name)
     if not head:
         raise ExportError(f"{path.name}: empty file")

@@ -27,7 +27,8 @@ def test_common_layouts_parse_to_the_same_utc_moment(text):
 
 
 def test_german_month_with_umlaut():
-    assert parse_activity_date("5. März 2024, 07:00:00") == datetime(2024, 3, 5, 7, 0, tzinfo=timezone.utc)
+    expected = datetime(2024, 3, 5, 7, 0, tzinfo=timezone.utc)
+    assert parse_activity_date("5. März 2024, 07:00:00") == expected
 
 
 @pytest.mark.parametrize("text", [
