@@ -5,17 +5,20 @@ from __future__ import annotations
 import logging
 import os
 
-from flask import Flask
-
-from plugin.config import load_settings
-from plugin.crypto import TokenCipher
-from plugin.extensions import csrf, db, login_manager, migrate
-from plugin.queue import celery_init_app
-
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None):
+    # Imported here so the engine's command-line tools (`liftrun advise`,
+    # `liftrun analyze`) that live in this package do not pay for Flask,
+    # SQLAlchemy and Celery start-up.
+    from flask import Flask
+
+    from plugin.config import load_settings
+    from plugin.crypto import TokenCipher
+    from plugin.extensions import csrf, db, login_manager, migrate
+    from plugin.queue import celery_init_app
+
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
 

@@ -70,6 +70,7 @@ class Settings:
                 "task_reject_on_worker_lost": True,
                 "worker_prefetch_multiplier": 1,
                 "broker_connection_retry_on_startup": True,
+                "broker_connection_timeout": 1.0,
                 "broker_transport_options": {"visibility_timeout": 3600},
             },
         }

@@ -39,7 +39,14 @@ def enqueue(task_name: str, *args) -> bool:
     """
     celery_app: Celery = current_app.extensions["celery"]
     try:
-        celery_app.send_task(task_name, args=list(args))
+        # Strava waits only 2 s for the webhook's answer: fail fast, the inbox keeps the event.
+        celery_app.send_task(
+            task_name,
+            args=list(args),
+            ignore_result=True,
+            retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+        )
         return True
     except Exception:  # noqa: BLE001 - any broker failure must not fail the request
         log.exception("could not enqueue %s%r; it stays pending in the inbox", task_name, args)
