@@ -223,3 +223,31 @@ def test_rate_limit_defers_instead_of_sleeping(world):
     with pytest.raises(RateLimitDeferred) as err:
         world.deliver(run)
     assert 0 < err.value.countdown <= 15 * 60 + 1
+
+
+def test_expired_token_is_refreshed_and_stored_before_calls(world):
+    with world.app.app_context():
+        athlete = db.session.get(Athlete, ATHLETE)
+        cipher = world.app.extensions["token_cipher"]
+        old_token = cipher.decrypt(athlete.access_token_enc)
+        athlete.expires_at = 0  # as if six hours had passed
+        db.session.commit()
+    requests.post(f"{world.emu}/sandbox/api/tokens/expire", json={"athlete_id": ATHLETE})
+    run = world.upload("Run", LIFT_START, 30)
+    assert world.deliver(run) == "done"
+    with world.app.app_context():
+        athlete = db.session.get(Athlete, ATHLETE)
+        assert cipher.decrypt(athlete.access_token_enc) != old_token
+        assert athlete.expires_at > 1_700_000_000
+    calls = requests.get(f"{world.emu}/sandbox/api/requests").json()
+    assert any(c["path"] == "/oauth/token" for c in calls)
+    assert not [c for c in calls if c["path"].startswith("/api/") and c["status"] == 401]
+
+
+def test_revoked_token_marks_event_failed_without_500(world):
+    from stravalib.exc import AccessUnauthorized
+
+    requests.post(f"{world.emu}/sandbox/api/tokens/expire", json={"athlete_id": ATHLETE})
+    run = world.upload("Run", LIFT_START, 30)
+    with pytest.raises(AccessUnauthorized):
+        world.deliver(run)

@@ -1,0 +1,148 @@
+import logging
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from plugin.extensions import db
+from plugin.models import Athlete
+from tests.conftest import build_app
+from tests.support import connect_through_oauth, start_emulator
+
+ATHLETE = 123456789
+
+
+@pytest.fixture
+def emulator():
+    with start_emulator(AUTO_APPROVE=False) as server:
+        yield server
+
+
+@pytest.fixture
+def product(tmp_path, redis_url, redis_client, emulator):
+    return build_app(f"sqlite:///{tmp_path / 'a.sqlite'}", redis_url, STRAVA_BASE_URL=emulator.url)
+
+
+def athletes(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Athlete))
+
+
+def authorize(emulator, location, granted=None, decision="authorize"):
+    """Submit the emulator's consent form as a person would."""
+    params = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+    scopes = params["scope"].split(",")
+    form = {**params, "decision": decision, "granted": granted if granted is not None else scopes}
+    resp = requests.post(f"{emulator.url}/oauth/authorize", data=form, allow_redirects=False)
+    assert resp.status_code == 302, resp.text
+    callback = urlsplit(resp.headers["Location"])
+    return f"{callback.path}?{callback.query}"
+
+
+def test_start_redirects_to_strava_authorize_with_everything_needed(product, emulator):
+    client = product.test_client()
+    resp = client.get("/auth/strava")
+    assert resp.status_code == 302
+    url = urlsplit(resp.headers["Location"])
+    assert f"{url.scheme}://{url.netloc}{url.path}" == f"{emulator.url}/oauth/authorize"
+    query = parse_qs(url.query)
+    assert query["client_id"] == ["12345"]
+    assert query["redirect_uri"] == ["http://127.0.0.1:5000/auth/strava/callback"]
+    assert query["response_type"] == ["code"]
+    assert query["approval_prompt"] == ["auto"]
+    assert query["scope"] == ["read,activity:read_all,activity:write,profile:read_all"]
+    assert len(query["state"][0]) >= 20
+
+
+def test_full_flow_stores_encrypted_tokens_and_logs_in(product, emulator):
+    client = product.test_client()
+    start = client.get("/auth/strava")
+    resp = client.get(authorize(emulator, start.headers["Location"]))
+    assert resp.status_code == 302 and resp.headers["Location"] == "/settings"
+    with client.session_transaction() as session:
+        assert session["_user_id"] == str(ATHLETE)
+    with product.app_context():
+        athlete = db.session.get(Athlete, ATHLETE)
+        assert athlete.settings.goal == "general"
+        assert "activity:write" in athlete.scopes
+        cipher = product.extensions["token_cipher"]
+        token = cipher.decrypt(athlete.access_token_enc)
+        assert token not in athlete.access_token_enc
+        me = requests.get(f"{emulator.url}/api/v3/athlete", headers={"Authorization": f"Bearer {token}"})
+        assert me.json()["id"] == ATHLETE
+
+
+def test_forged_state_is_refused_and_logged(product, emulator, caplog):
+    client = product.test_client()
+    start = client.get("/auth/strava")
+    callback = authorize(emulator, start.headers["Location"]).replace("state=", "state=forged")
+    with caplog.at_level(logging.WARNING):
+        resp = client.get(callback)
+    assert resp.status_code == 400
+    assert "forged state" in caplog.text
+    assert athletes(product) == 0
+
+
+def test_callback_from_another_browser_is_refused(product, emulator):
+    start = product.test_client().get("/auth/strava")
+    callback = authorize(emulator, start.headers["Location"])
+    assert product.test_client().get(callback).status_code == 400
+    assert athletes(product) == 0
+
+
+def test_missing_write_scope_explains_what_to_tick(product, emulator):
+    client = product.test_client()
+    start = client.get("/auth/strava")
+    resp = client.get(authorize(emulator, start.headers["Location"], granted=["read", "activity:read_all"]))
+    assert resp.status_code == 400
+    assert "activity:write" in resp.get_data(as_text=True)
+    assert athletes(product) == 0
+
+
+def test_cancel_on_strava_stores_nothing(product, emulator):
+    client = product.test_client()
+    start = client.get("/auth/strava")
+    resp = client.get(authorize(emulator, start.headers["Location"], decision="cancel"))
+    assert resp.status_code == 400
+    assert "cancelled" in resp.get_data(as_text=True)
+    assert athletes(product) == 0
+
+
+def test_used_code_is_a_clean_400(product, emulator):
+    client = product.test_client()
+    start = client.get("/auth/strava")
+    callback = authorize(emulator, start.headers["Location"])
+    assert client.get(callback).status_code == 302
+    client.get("/auth/strava")  # a new state in this session …
+    with client.session_transaction() as session:
+        state = session["oauth_state"]
+    replay = callback.split("state=")[0] + f"state={state}&" + "&".join(
+        p for p in callback.split("?", 1)[1].split("&") if not p.startswith("state=")
+    )
+    assert client.get(replay).status_code == 400  # … but the code was already exchanged
+
+
+def test_strava_unreachable_is_not_a_500(tmp_path, redis_url):
+    app = build_app(f"sqlite:///{tmp_path / 'u.sqlite'}", redis_url, STRAVA_BASE_URL="http://127.0.0.1:9")
+    client = app.test_client()
+    client.get("/auth/strava")
+    with client.session_transaction() as session:
+        state = session["oauth_state"]
+    resp = client.get(f"/auth/strava/callback?state={state}&code=abc&scope=read,activity:read_all,activity:write")
+    assert resp.status_code == 502
+    assert athletes(app) == 0
+
+
+def test_reconnect_updates_the_same_athlete(product, emulator):
+    for _ in range(2):
+        client = product.test_client()
+        start = client.get("/auth/strava")
+        assert client.get(authorize(emulator, start.headers["Location"])).status_code == 302
+    assert athletes(product) == 1
+
+
+def test_connect_helper_follows_auto_approval(tmp_path, redis_url):
+    with start_emulator() as emu:
+        app = build_app(f"sqlite:///{tmp_path / 'c.sqlite'}", redis_url, STRAVA_BASE_URL=emu.url)
+        assert connect_through_oauth(app.test_client()).headers["Location"] == "/settings"
