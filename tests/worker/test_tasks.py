@@ -1,0 +1,74 @@
+"""The Celery tasks' retry and sweep behaviour, run eagerly against real Redis.
+
+The real-worker path is covered by tests/e2e; here we pin down what the
+tasks do when Strava is unreachable and how the sweep avoids duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from plugin.extensions import db
+from plugin.models import InboxEvent
+from tests.conftest import build_app, queued_tasks
+from tests.plugin.factories import make_athlete
+
+ATHLETE = 123456789
+
+
+@pytest.fixture
+def app(tmp_path, redis_url, redis_client):
+    import worker.tasks  # noqa: F401  (registers the tasks)
+
+    application = build_app(f"sqlite:///{tmp_path / 'w.sqlite'}", redis_url, STRAVA_BASE_URL="http://127.0.0.1:9")
+    with application.app_context():
+        make_athlete(ATHLETE)
+    return application
+
+
+def add_event(app, object_id: int, age: dt.timedelta) -> int:
+    with app.app_context():
+        event = InboxEvent(object_type="activity", object_id=object_id, aspect_type="create", owner_id=ATHLETE,
+                           event_time=object_id, received_at=dt.datetime.now(dt.timezone.utc) - age)
+        db.session.add(event)
+        db.session.commit()
+        return event.id
+
+
+def test_unreachable_strava_is_retried_then_recorded_as_failed(app, redis_client, caplog):
+    from worker.tasks import DEFERRED_KEY, MAX_ERROR_RETRIES, process_event
+
+    event_id = add_event(app, 1, dt.timedelta(0))
+    # Eagerly applied, Celery runs each retry inline, so one call walks the whole retry path.
+    assert process_event.apply(args=[event_id]).get() == "failed"
+    assert caplog.text.count(f"event {event_id} failed (") == MAX_ERROR_RETRIES
+    assert redis_client.exists(DEFERRED_KEY.format(event_id))
+    with app.app_context():
+        event = db.session.get(InboxEvent, event_id)
+        assert event.status == "failed"
+        assert "Connection" in event.error
+
+
+def test_sweep_queues_only_stale_undeferred_events(app, redis_client):
+    from worker.tasks import DEFERRED_KEY, sweep_inbox
+
+    stale = add_event(app, 3, dt.timedelta(minutes=10))
+    deferred = add_event(app, 4, dt.timedelta(minutes=10))
+    add_event(app, 5, dt.timedelta(seconds=5))
+    redis_client.set(DEFERRED_KEY.format(deferred), 1)
+    with app.app_context():
+        assert sweep_inbox() == 1
+    assert queued_tasks(redis_client) == [{"task": "liftrun.process_event", "args": [stale]}]
+
+
+def test_processed_event_is_a_no_op(app):
+    from worker.tasks import process_event
+
+    event_id = add_event(app, 6, dt.timedelta(0))
+    with app.app_context():
+        db.session.scalars(select(InboxEvent).where(InboxEvent.id == event_id)).one().status = "done"
+        db.session.commit()
+    assert process_event.apply(args=[event_id]).get() == "done"
