@@ -43,7 +43,9 @@ def create_app(config: dict | None = None):
     app.extensions["token_cipher"] = TokenCipher(app.config["SECRET_KEY"], app.config.get("ENCRYPTION_KEY"))
 
     from plugin import models  # noqa: F401  (register tables with the metadata)
+    from plugin.account import bp as account_bp
     from plugin.auth import bp as auth_bp
+    from plugin.history import bp as history_bp
     from plugin.pages import bp as pages_bp
     from plugin.settings import bp as settings_bp
     from plugin.webhook import bp as webhook_bp
@@ -51,6 +53,8 @@ def create_app(config: dict | None = None):
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(settings_bp)
+    app.register_blueprint(history_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(webhook_bp)
     csrf.exempt(webhook_bp)
 

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, render_template
+from flask import current_app, jsonify, render_template
 from sqlalchemy import text
 
 from plugin.extensions import db
 from plugin.pages import bp
+from plugin.pages.example import example_block
 from plugin.redis_client import get_redis
 
 log = logging.getLogger(__name__)
@@ -14,7 +15,12 @@ log = logging.getLogger(__name__)
 
 @bp.get("/")
 def landing():
-    return render_template("landing.html")
+    return render_template("landing.html", example=example_block(current_app.config["PUBLIC_URL"]))
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("privacy.html")
 
 
 @bp.get("/healthz")

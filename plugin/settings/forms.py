@@ -1,10 +1,29 @@
-"""Server-side validation of the settings form: any bad value refuses the whole form."""
+"""Server-side validation of the settings form: any bad value refuses the whole form.
+
+A field missing from a submission keeps its stored value (scripts may post
+only `goal`); the page's own form always sends every field. Checkbox groups
+carry a hidden empty value so that "nothing ticked" is told apart from "not
+sent" and refused.
+"""
+
+from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms.validators import InputRequired, NumberRange, StopValidation, ValidationError
 
+from plugin.coaching import LANGUAGES
+from plugin.coaching.codes import TRAINING_STATUSES
+from plugin.coaching.messages import load_catalog
+from plugin.coaching.options import default_rules
 from plugin.models import GOALS, MODES
+
+_RULES = default_rules()
+_SEP_H = _RULES.well_separated_from_s // 3600
+_FUEL_H = _RULES.fuel_below_s // 3600
+_CLOSE_H = _RULES.close_gap_below_s // 3600
+_COOLDOWN_MIN = _RULES.cooldown_ok_max_s // 60
+_COOLDOWN_MAX = _RULES.cooldown_borderline_max_s // 60
 
 GOAL_LABELS = {
     "strength": "Strength — lift heavier",
@@ -13,11 +32,108 @@ GOAL_LABELS = {
     "weight_loss": "Weight loss — manage body weight",
     "general": "General fitness — a bit of both",
 }
+GOAL_HINTS = {
+    "strength": (f"Protect the strength signal: separate runs from lifting by {_SEP_H}–{_FUEL_H} h, or keep a run "
+                 f"right after lifting to a 10–{_COOLDOWN_MIN} min Zone 2 cool-down (never more than "
+                 f"{_COOLDOWN_MIN}–{_COOLDOWN_MAX} min)."),
+    "hypertrophy": (f"Same rules as strength: a long run right after lifting may blunt the muscle-building "
+                    f"signal, so separate them by {_SEP_H}–{_FUEL_H} h or keep the run a short Zone 2 cool-down."),
+    "endurance": ("Running after lifting is viable: lifting first uses up glycogen and the run may rely more on fat. "
+                  "The trade-off: tired legs cost run quality and strength gains."),
+    "weight_loss": ("Either order works; lifting first is viable. No study shows that the order changes fat loss: "
+                    "total volume and consistency matter most."),
+    "general": (f"Balanced fitness: either order is fine. Separate the sessions by at least {_CLOSE_H} h, or keep "
+                "the second one easy, and fuel in between."),
+}
 MODE_LABELS = {
     "write": "Write advice to Strava",
     "preview": "Preview only (never written to Strava)",
     "paused": "Paused (no Strava calls at all)",
 }
+MODE_HINTS = {
+    "write": "Advice is added below your own text in the later activity's description.",
+    "preview": "Pairs are judged and shown in your history here, but nothing is written to Strava. "
+               "Switching back to write does not rewrite older pairs.",
+    "paused": "We make no Strava calls and ignore new uploads until you switch back.",
+}
+TRAINING_STATUS_LABELS = {
+    "": "Not set",
+    "beginner": "Beginner (less than about a year of regular lifting)",
+    "trained": "Trained",
+}
+TRAINING_STATUS_HINTS = {
+    "": "The advice does not assume either.",
+    "beginner": "Interference is usually small in beginners; the advice says so.",
+    "trained": "Trained lifters lose more when lifting and running share a session.",
+}
+SPORT_LABELS = {
+    "WeightTraining": "Weight training",
+    "Crossfit": "CrossFit",
+    "Workout": "Workout",
+    "HighIntensityIntervalTraining": "HIIT (high-intensity interval training)",
+    "Run": "Run",
+    "TrailRun": "Trail run",
+    "VirtualRun": "Virtual run (treadmill)",
+}
+_LIFT_ORDER = ("WeightTraining", "Crossfit", "Workout", "HighIntensityIntervalTraining")
+_RUN_ORDER = ("Run", "TrailRun", "VirtualRun")
+
+
+def _ordered(names, preferred) -> list[str]:
+    return [n for n in preferred if n in names] + sorted(n for n in names if n not in preferred)
+
+
+LIFT_TYPES = _ordered(_RULES.lift_types | _RULES.optional_lift_types, _LIFT_ORDER)
+RUN_TYPES = _ordered(_RULES.run_types, _RUN_ORDER)
+
+
+def language_name(code: str) -> str:
+    meta = load_catalog(code).get("meta", {})
+    return str(meta.get("name") or code)
+
+
+def _optional_str(value) -> str:
+    return "" if value is None else str(value)
+
+
+class CheckboxGroup(SelectMultipleField):
+    """Ticked boxes; the hidden empty value only marks that the group was sent."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            super().process_formdata([v for v in valuelist if v != ""])
+
+    def pre_validate(self, form):
+        known = {value for value, _ in self.choices}
+        unknown = [value for value in self.data or () if value not in known]
+        if unknown:
+            raise StopValidation(f"Unknown sport type: {', '.join(unknown)}. Tick the types listed here.")
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose parse error says what to enter."""
+
+    def __init__(self, *args, parse_message: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parse_message = parse_message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.parse_message) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # the parse error says it all; no second message
+
+
+def at_least_one(message: str):
+    def check(form, field):
+        if not field.data:
+            raise ValidationError(message)
+
+    return check
 
 
 class SettingsForm(FlaskForm):
@@ -26,9 +142,56 @@ class SettingsForm(FlaskForm):
         choices=[(g, GOAL_LABELS[g]) for g in GOALS],
         validators=[InputRequired(message="Choose one of the goals.")],
     )
-    mode = SelectField("Mode", choices=[(m, MODE_LABELS[m]) for m in MODES], default="write")
-    window_hours = IntegerField(
+    training_status = RadioField(
+        "Training status (optional)",
+        choices=[(s, TRAINING_STATUS_LABELS[s]) for s in ("",) + TRAINING_STATUSES],
+        coerce=_optional_str,
+        default="",
+    )
+    lift_types = CheckboxGroup(
+        "Count as lifting",
+        choices=[(t, SPORT_LABELS.get(t, t)) for t in LIFT_TYPES],
+        validators=[at_least_one("Tick at least one lifting type.")],
+    )
+    run_types = CheckboxGroup(
+        "Count as running",
+        choices=[(t, SPORT_LABELS.get(t, t)) for t in RUN_TYPES],
+        validators=[at_least_one("Tick at least one running type.")],
+    )
+    window_hours = WholeNumberField(
         "Pairing window (hours)",
+        parse_message="Use a whole number of hours from 1 to 72.",
         default=24,
         validators=[NumberRange(min=1, max=72, message="Use a whole number of hours from 1 to 72.")],
     )
+    language = SelectField("Language of the advice", choices=[(c, language_name(c)) for c in LANGUAGES])
+    mode = RadioField(
+        "Mode",
+        choices=[(m, MODE_LABELS[m]) for m in MODES],
+        default="write",
+    )
+
+    def __init__(self, *args, settings=None, **kwargs):
+        if settings is not None:
+            # Not `obj=`: WTForms prefers obj over keyword data, and the sport
+            # types are stored as comma strings but edited as lists.
+            kwargs.setdefault("data", {
+                "goal": settings.goal,
+                "training_status": settings.training_status or "",
+                "lift_types": [t for t in LIFT_TYPES if t in settings.lift_type_set],
+                "run_types": [t for t in RUN_TYPES if t in settings.run_type_set],
+                "window_hours": settings.window_hours,
+                "language": settings.language,
+                "mode": settings.mode,
+            })
+        super().__init__(*args, **kwargs)
+
+    def apply_to(self, settings) -> None:
+        """Store the validated values (only call after validate())."""
+        settings.goal = self.goal.data
+        settings.training_status = self.training_status.data or None
+        settings.lift_types = ",".join(_ordered(set(self.lift_types.data), LIFT_TYPES))
+        settings.run_types = ",".join(_ordered(set(self.run_types.data), RUN_TYPES))
+        settings.window_hours = self.window_hours.data
+        settings.language = self.language.data
+        settings.mode = self.mode.data

@@ -1,0 +1,151 @@
+"""The gap chart: server-rendered inline SVG, no JavaScript.
+
+One dot per pair whose later activity started in the last `weeks` calendar
+weeks (Monday first, athlete's time zone): x = when, y = gap in hours, colour =
+the verdict's tone. A dashed line marks the goal's recommended gap. The SVG
+carries a title and a description as its text alternative, and each dot a
+<title> with its date, gap and verdict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from html import escape
+
+from plugin.coaching.codes import STRENGTH_GOALS
+from plugin.coaching.rules import Rules
+from plugin.history.summary import week_start
+from plugin.history.verdicts import TONE_COLOURS, TONE_LABELS, colour
+
+UTC = dt.timezone.utc
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 46, 14, 16, 36
+DOT_RADIUS = 5
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    start: dt.datetime  # the later activity's start, aware UTC
+    gap_minutes: int
+    verdict: str
+    headline: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    summary: str
+    points: int
+    recommended_hours: float
+
+
+def recommended_gap_hours(goal: str, rules: Rules) -> float:
+    """Strength and hypertrophy: the "well separated" limit; other goals: the close-gap limit."""
+    seconds = rules.well_separated_from_s if goal in STRENGTH_GOALS else rules.close_gap_below_s
+    return seconds / 3600
+
+
+def chart_range(now: dt.datetime, zone: dt.tzinfo, weeks: int) -> tuple[dt.datetime, dt.datetime]:
+    """From Monday 00:00 `weeks - 1` weeks before this week's Monday to next Monday (local), in UTC."""
+    this_monday = week_start(now, zone).date()
+    first = this_monday - dt.timedelta(weeks=weeks - 1)
+    end = this_monday + dt.timedelta(weeks=1)
+    as_utc = lambda day: dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(UTC)  # noqa: E731
+    return as_utc(first), as_utc(end)
+
+
+def _fmt_hours(hours: float) -> str:
+    return f"{hours:g}"
+
+
+def _fmt_gap(minutes: int) -> str:
+    hours, mins = divmod(int(minutes), 60)
+    if not hours:
+        return f"{mins} min"
+    return f"{hours} h {mins:02d} min" if mins else f"{hours} h"
+
+
+def _tick_step(top: float) -> int:
+    for step in (1, 2, 3, 6, 12, 24):
+        if top / step <= 6:
+            return step
+    return 24
+
+
+def render_gap_chart(points: list[ChartPoint], *, now: dt.datetime, zone: dt.tzinfo, goal: str,
+                     rules: Rules, weeks: int = 8) -> Chart:
+    start, end = chart_range(now, zone, weeks)
+    shown = sorted((p for p in points if p.start is not None and start <= p.start < end), key=lambda p: p.start)
+    recommended = recommended_gap_hours(goal, rules)
+
+    largest = max((p.gap_minutes / 60 for p in shown), default=0.0)
+    step = _tick_step(max(recommended * 2, largest))
+    top = max(step, math.ceil(max(recommended * 2, largest * 1.05) / step) * step)
+
+    plot_w = WIDTH - LEFT - RIGHT
+    plot_h = HEIGHT - TOP - BOTTOM
+    span = (end - start).total_seconds()
+
+    def x_of(moment: dt.datetime) -> float:
+        return LEFT + plot_w * (moment - start).total_seconds() / span
+
+    def y_of(hours: float) -> float:
+        return TOP + plot_h * (1 - min(hours, top) / top)
+
+    met = sum(1 for p in shown if p.gap_minutes / 60 >= recommended)
+    first_day = start.astimezone(zone).date()
+    last_day = (end.astimezone(zone) - dt.timedelta(days=1)).date()
+    summary = (
+        f"Gap between lift and run, in hours, for {len(shown)} pair{'' if len(shown) == 1 else 's'} "
+        f"from {first_day:%d %b} to {last_day:%d %b %Y}. Recommended for your goal: at least "
+        f"{_fmt_hours(recommended)} h; {met} of {len(shown)} at or above it."
+    )
+
+    out: list[str] = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" aria-labelledby="gap-chart-title gap-chart-desc" font-family="system-ui, sans-serif" font-size="12">',
+        '<title id="gap-chart-title">Gaps between your lifts and runs, last '
+        f'{weeks} weeks</title>',
+        f'<desc id="gap-chart-desc">{escape(summary)}</desc>',
+        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#fafafa" stroke="#e3e5e8"/>',
+    ]
+    # Horizontal grid and y labels.
+    for value in range(0, int(top) + 1, step):
+        y = y_of(value)
+        out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e5e8"/>')
+        out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#5c6370">{value} h</text>')
+    # One vertical line and label per week (Mondays).
+    for week in range(weeks + 1):
+        day = first_day + dt.timedelta(weeks=week)
+        x = x_of(dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(UTC))
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{TOP + plot_h}" stroke="#e3e5e8"/>')
+        if week < weeks:
+            out.append(f'<text x="{x + 3:.1f}" y="{HEIGHT - BOTTOM + 16}" fill="#5c6370">{day.day} {day:%b}</text>')
+    # The recommended gap.
+    ry = y_of(recommended)
+    out.append(f'<line class="recommended" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{ry:.1f}" y2="{ry:.1f}" '
+               f'stroke="#1f2328" stroke-width="1.5" stroke-dasharray="6 4"/>')
+    out.append(f'<text x="{LEFT + plot_w - 4}" y="{ry - 5:.1f}" text-anchor="end" fill="#1f2328" font-weight="600">'
+               f'recommended ≥ {_fmt_hours(recommended)} h</text>')
+    # The pairs.
+    for p in shown:
+        hours = p.gap_minutes / 60
+        label = f"{p.start.astimezone(zone):%a %d %b}: gap {_fmt_gap(p.gap_minutes)}"
+        if p.headline:
+            label += f" — {p.headline}"
+        if hours > top:
+            label += " (off the scale)"
+        out.append(
+            f'<circle class="pair-dot" data-verdict="{escape(p.verdict)}" cx="{x_of(p.start):.1f}" '
+            f'cy="{y_of(hours):.1f}" r="{DOT_RADIUS}" fill="{colour(p.verdict)}" stroke="#fff" stroke-width="1.5">'
+            f'<title>{escape(label)}</title></circle>'
+        )
+    out.append(f'<text x="{LEFT}" y="{HEIGHT - 4}" fill="#5c6370">week starting (Monday)</text>')
+    out.append("</svg>")
+    return Chart(svg="".join(out), summary=summary, points=len(shown), recommended_hours=recommended)
+
+
+LEGEND = [(TONE_COLOURS[tone], TONE_LABELS[tone]) for tone in TONE_COLOURS]

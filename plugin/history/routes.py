@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, render_template
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import select
+
+from plugin.coaching.codes import LIFT_FIRST
+from plugin.coaching.options import default_rules
+from plugin.extensions import db
+from plugin.history import bp
+from plugin.history.chart import LEGEND, ChartPoint, render_gap_chart
+from plugin.history.summary import weekly_line
+from plugin.history.timezones import athlete_zone, zone_label
+from plugin.history.verdicts import tone
+from plugin.models import Activity, Pair
+
+CHART_WEEKS = 8
+
+STATUS_LABELS = {
+    "written": "Written to Strava",
+    "preview": "Preview only (not written to Strava)",
+    "opted_out": "Opted out (#noliftrun): not written",
+    "superseded": "Not written: a closer pair's advice is on this activity",
+    "pending": "Waiting to be written",
+}
+ORDER_LABELS = {LIFT_FIRST: "Lift, then run", "run_first": "Run, then lift"}
+
+
+def format_gap(minutes: int | None) -> str:
+    if minutes is None:
+        return "unknown"
+    if minutes <= 0:
+        return "none (they overlap or follow at once)"
+    hours, mins = divmod(int(minutes), 60)
+    if not hours:
+        return f"{mins} min"
+    return f"{hours} h {mins:02d} min" if mins else f"{hours} h"
+
+
+def format_local(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
+    if moment is None:
+        return "unknown time"
+    local = moment.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+
+
+def latest_activity_zone(athlete_id: int) -> str | None:
+    return db.session.scalar(
+        select(Activity.timezone)
+        .where(Activity.athlete_id == athlete_id, Activity.timezone.is_not(None), Activity.timezone != "")
+        .order_by(Activity.start_date.desc().nulls_last(), Activity.id.desc())
+        .limit(1)
+    )
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@bp.get("/history")
+@login_required
+def index():
+    athlete = current_user
+    settings = athlete.settings
+    zone = athlete_zone(settings.timezone, latest_activity_zone(athlete.id))
+    pairs = list(db.session.scalars(
+        select(Pair)
+        .where(Pair.athlete_id == athlete.id)
+        .order_by(Pair.later_start.desc().nulls_last(), Pair.id.desc())
+    ))
+    ids = {p.lift_id for p in pairs} | {p.run_id for p in pairs}
+    activities = {
+        a.id: a for a in db.session.scalars(select(Activity).where(Activity.id.in_(ids)))
+    } if ids else {}
+    base = current_app.config["STRAVA_BASE_URL"]
+
+    def side(activity_id: int, kind: str) -> dict:
+        activity = activities.get(activity_id)
+        return {
+            "id": activity_id,
+            "kind": kind,
+            "name": (activity.name if activity and activity.name else f"{kind.capitalize()} {activity_id}"),
+            "sport_type": activity.sport_type if activity else None,
+            "start": format_local(activity.start_date, zone) if activity else None,
+            "url": f"{base}/activities/{activity_id}",
+        }
+
+    rows = [
+        {
+            "id": p.id,
+            "date": format_local(p.later_start, zone),
+            "lift": side(p.lift_id, "lift"),
+            "run": side(p.run_id, "run"),
+            "order": ORDER_LABELS.get(p.order, p.order),
+            "gap": format_gap(p.gap_minutes),
+            "verdict": p.verdict,
+            "tone": tone(p.verdict) or "",
+            "headline": p.headline or p.verdict.replace("_", " "),
+            "advice": p.advice,
+            "status": p.status,
+            "status_label": STATUS_LABELS.get(p.status, p.status.replace("_", " ")),
+        }
+        for p in pairs
+    ]
+    now = now_utc()
+    chart = render_gap_chart(
+        [ChartPoint(p.later_start, p.gap_minutes, p.verdict, p.headline) for p in pairs],
+        now=now, zone=zone, goal=settings.goal, rules=default_rules(), weeks=CHART_WEEKS,
+    )
+    return render_template(
+        "history.html",
+        rows=rows,
+        chart=chart,
+        chart_svg=Markup(chart.svg),  # built from escaped parts in plugin.history.chart
+        legend=LEGEND,
+        weekly=weekly_line(((p.later_start, p.verdict) for p in pairs), now, zone),
+        zone_name=zone_label(zone),
+        mode=settings.mode,
+        weeks=CHART_WEEKS,
+    )
