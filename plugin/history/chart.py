@@ -21,8 +21,9 @@ from plugin.history.verdicts import TONE_COLOURS, TONE_LABELS, colour
 
 UTC = dt.timezone.utc
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 46, 14, 16, 36
+# Small enough that the text stays readable when a phone scales the SVG down.
+WIDTH, HEIGHT = 500, 250
+LEFT, RIGHT, TOP, BOTTOM = 42, 10, 18, 38
 DOT_RADIUS = 5
 
 
@@ -100,13 +101,13 @@ def render_gap_chart(points: list[ChartPoint], *, now: dt.datetime, zone: dt.tzi
     last_day = (end.astimezone(zone) - dt.timedelta(days=1)).date()
     summary = (
         f"Gap between lift and run, in hours, for {len(shown)} pair{'' if len(shown) == 1 else 's'} "
-        f"from {first_day:%d %b} to {last_day:%d %b %Y}. Recommended for your goal: at least "
+        f"from {first_day.day} {first_day:%b} to {last_day.day} {last_day:%b %Y}. Recommended for your goal: at least "
         f"{_fmt_hours(recommended)} h; {met} of {len(shown)} at or above it."
     )
 
     out: list[str] = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-labelledby="gap-chart-title gap-chart-desc" font-family="system-ui, sans-serif" font-size="12">',
+        f'role="img" aria-labelledby="gap-chart-title gap-chart-desc" font-family="system-ui, sans-serif" font-size="14">',
         '<title id="gap-chart-title">Gaps between your lifts and runs, last '
         f'{weeks} weeks</title>',
         f'<desc id="gap-chart-desc">{escape(summary)}</desc>',
@@ -123,7 +124,7 @@ def render_gap_chart(points: list[ChartPoint], *, now: dt.datetime, zone: dt.tzi
         x = x_of(dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(UTC))
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{TOP + plot_h}" stroke="#e3e5e8"/>')
         if week < weeks:
-            out.append(f'<text x="{x + 3:.1f}" y="{HEIGHT - BOTTOM + 16}" fill="#5c6370">{day.day} {day:%b}</text>')
+            out.append(f'<text x="{x + 2:.1f}" y="{HEIGHT - BOTTOM + 17}" fill="#5c6370">{day.day} {day:%b}</text>')
     # The recommended gap.
     ry = y_of(recommended)
     out.append(f'<line class="recommended" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{ry:.1f}" y2="{ry:.1f}" '

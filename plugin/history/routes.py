@@ -18,6 +18,7 @@ from plugin.history.verdicts import tone
 from plugin.models import Activity, Pair
 
 CHART_WEEKS = 8
+LIST_LIMIT = 200
 
 STATUS_LABELS = {
     "written": "Written to Strava",
@@ -103,7 +104,7 @@ def index():
             "status": p.status,
             "status_label": STATUS_LABELS.get(p.status, p.status.replace("_", " ")),
         }
-        for p in pairs
+        for p in pairs[:LIST_LIMIT]
     ]
     now = now_utc()
     chart = render_gap_chart(
@@ -113,6 +114,7 @@ def index():
     return render_template(
         "history.html",
         rows=rows,
+        total=len(pairs),
         chart=chart,
         chart_svg=Markup(chart.svg),  # built from escaped parts in plugin.history.chart
         legend=LEGEND,

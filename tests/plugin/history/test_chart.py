@@ -103,7 +103,7 @@ def test_every_gap_fits_inside_the_plot(gap_minutes):
     chart = render_gap_chart([ChartPoint(NOW, gap_minutes, "well_separated")], now=NOW, zone=UTC,
                              goal="strength", rules=default_rules())
     (mark,) = dots(chart.svg)
-    assert 0 < float(mark.get("cy")) < 260
+    assert 0 < float(mark.get("cy")) < 250
 
 
 def test_headlines_are_escaped():

@@ -163,3 +163,16 @@ def test_status_preview_page_note(app):
     with app.app_context():
         make_athlete(ATHLETE, mode="preview")
     assert "Preview mode" in page(app)
+
+
+def test_long_history_is_capped_with_a_pointer_to_the_export(sqlite_app, monkeypatch):
+    monkeypatch.setattr(history_routes, "LIST_LIMIT", 2)
+    with sqlite_app.app_context():
+        make_athlete(ATHLETE)
+        for i in range(3):
+            add_pair(100 + i, 200 + i, NOW - dt.timedelta(days=i))
+        db.session.commit()
+    text = page(sqlite_app)
+    assert text.count("data-pair-id=") == 2
+    assert "Showing the newest 2 of 3 pairs" in text
+    assert len(re.findall(r'class="pair-dot"', text)) == 3
