@@ -5,14 +5,14 @@ import logging
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
+from sqlalchemy import func, select
 
 from plugin.account import bp
 from plugin.account.export import athlete_export
-from plugin.models import Activity, Pair
 from plugin.extensions import db
+from plugin.models import Activity, Pair
 from plugin.services.athletes import forget_athlete
 from plugin.strava.client import athlete_client
-from sqlalchemy import func, select
 
 log = logging.getLogger(__name__)
 

@@ -50,6 +50,17 @@ def test_connect_advise_history_export_disconnect(stack, page, shoot):
     assert stack.sql("SELECT id FROM athletes") == [(ATHLETE,)]
     shoot("03-settings", mobile=True)
 
+    # 3b. Without JavaScript the server refuses a bad form as a whole: no lifting type ticked.
+    page.get_by_label("Strength — lift heavier").check()
+    page.get_by_label("Weight training").uncheck()
+    page.get_by_label("CrossFit").uncheck()
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#lift_types-error")).to_have_text("Tick at least one lifting type.")
+    expect(page.get_by_role("alert").first).to_contain_text("Nothing was saved")
+    assert stack.sql("SELECT goal, lift_types FROM athlete_settings") == [("general", "WeightTraining,Crossfit")]
+    shoot("03b-settings-refused", mobile=True)
+    page.goto(stack.product + "/settings")
+
     # 4. Goal: strength. Saving re-evaluates in the background.
     page.get_by_label("Strength — lift heavier").check()
     page.get_by_role("button", name="Save settings").click()
