@@ -33,8 +33,6 @@ class Example:
 
 @lru_cache(maxsize=1)
 def example_advice() -> Example:
-    from plugin.coaching import evaluate
-
     start = dt.datetime(2024, 3, 4, 7, 0, tzinfo=dt.timezone.utc)
     lift = {"id": 1, "sport_type": "WeightTraining", "start_date": start,
             "elapsed_time": LIFT_MINUTES * 60, "moving_time": LIFT_MINUTES * 60}
@@ -42,6 +40,8 @@ def example_advice() -> Example:
            "start_date": start + dt.timedelta(minutes=LIFT_MINUTES + GAP_MINUTES),
            "elapsed_time": RUN_MINUTES * 60, "moving_time": RUN_MINUTES * 60}
     try:
+        from plugin.coaching import evaluate
+
         pairs = evaluate([lift, run], "strength").pairs
         return Example(advice=pairs[0].advice)
     except Exception:  # noqa: BLE001 - the landing page must render whatever the catalog says
