@@ -46,7 +46,7 @@ def _requested_scopes(raw: str | None) -> list[str] | None:
     requested = [s.strip() for s in (raw or "read").replace(" ", ",").split(",") if s.strip()]
     if any(s not in SCOPES for s in requested):
         return None
-    return [s for s in SCOPES if s in requested]
+    return list(dict.fromkeys(requested))  # request order, like Strava's callback
 
 
 def _check_request(values: dict[str, Any]):

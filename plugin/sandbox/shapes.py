@@ -225,6 +225,7 @@ def summary_activity(activity: dict[str, Any]) -> dict[str, Any]:
         "private": bool(activity.get("private")),
         "visibility": "only_me" if activity.get("private") else "everyone",
         "flagged": False,
+        "from_accepted_tag": False,
         "gear_id": activity.get("gear_id"),
         "start_latlng": [],
         "end_latlng": [],
