@@ -39,6 +39,7 @@ def create_app(config: dict | None = None):
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "pages.landing"
+    login_manager.login_message = "Connect with Strava to open that page."
     celery_init_app(app)
     app.extensions["token_cipher"] = TokenCipher(app.config["SECRET_KEY"], app.config.get("ENCRYPTION_KEY"))
 
