@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from werkzeug.serving import make_server
@@ -12,7 +13,8 @@ from .app import create_app
 
 def serve(host: str = "127.0.0.1", port: int = 5055, config: dict[str, Any] | None = None) -> None:
     config = dict(config or {})
-    config.setdefault("PUBLIC_URL", f"http://{host}:{port}")
+    if not os.environ.get("SANDBOX_PUBLIC_URL"):
+        config.setdefault("PUBLIC_URL", f"http://{host}:{port}")
     app = create_app(config)
     server = make_server(host, port, app, threaded=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

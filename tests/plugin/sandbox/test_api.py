@@ -245,3 +245,15 @@ def test_missing_token_is_401_with_strava_body(sandbox):
     assert response.json()["message"] == "Authorization Error"
     unknown = requests.get(f"{sandbox.url}/api/v3/nothing-here", timeout=5)
     assert unknown.status_code == 404 and unknown.json()["message"] == "Record Not Found"
+
+
+def test_every_sport_type_parses_as_stravalib_models(sandbox):
+    from plugin.sandbox.shapes import SPORT_TYPES, detailed_activity, summary_activity
+
+    assert set(SPORT_TYPES) == set(model.DetailedActivity.SPORT_TYPES)
+    for sport in SPORT_TYPES:
+        stored = sandbox.emu.create_activity(DEMO_ATHLETE_ID, {"sport_type": sport, "average_heartrate": 140},
+                                             deliver=False)
+        detail = model.DetailedActivity.model_validate(detailed_activity(stored))
+        assert detail.sport_type.root == sport
+        model.SummaryActivity.model_validate(summary_activity(stored))
