@@ -62,7 +62,9 @@ def dev(web_port: int | None, sandbox_port: int | None, concurrency: int) -> Non
     def _terminate(signum, frame):
         raise KeyboardInterrupt
 
+    # Also SIGINT: a launcher started from a script may inherit it ignored.
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
 
     def start(name: str, argv: list[str]) -> None:
         click.echo(f"starting {name}: {' '.join(argv)}")
