@@ -20,6 +20,13 @@ import click
 import requests
 
 
+def _port_in_use(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 def _wait_for(url: str, timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -57,6 +64,15 @@ def dev(web_port: int | None, sandbox_port: int | None, concurrency: int) -> Non
     env = dict(os.environ, PYTHONUNBUFFERED="1", SILENCE_TOKEN_WARNINGS="true")
     if not env.get("PUBLIC_URL"):
         env["PUBLIC_URL"] = f"http://127.0.0.1:{web_port}"
+    ports = [("web app", web_port, "--web-port")]
+    if sandbox:
+        ports.append(("Strava emulator", sandbox_port or urlsplit(app.config["STRAVA_BASE_URL"]).port or 5055,
+                      "--sandbox-port"))
+    for label, port, option in ports:
+        if _port_in_use(port):
+            click.echo(f"error: port {port} for the {label} is already in use (another `liftrun dev`?). "
+                       f"Stop it, or choose another port with {option}.", err=True)
+            sys.exit(2)
     processes: list[subprocess.Popen] = []
 
     def _terminate(signum, frame):
