@@ -19,7 +19,9 @@ def create_app(config: dict | None = None):
     from plugin.extensions import csrf, db, login_manager, migrate
     from plugin.queue import celery_init_app
 
-    app = Flask(__name__, instance_relative_config=True)
+    # LIFTRUN_INSTANCE_PATH lets tests and operators keep the SQLite file and
+    # sandbox state somewhere other than ./instance.
+    app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("LIFTRUN_INSTANCE_PATH") or None)
     os.makedirs(app.instance_path, exist_ok=True)
 
     settings = load_settings(instance_path=app.instance_path)

@@ -1,0 +1,52 @@
+"""`liftrun dev`, the README's run command, as a newcomer starts it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.e2e.conftest import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_dev_starts_everything_registers_the_webhook_and_stops_cleanly(tmp_path):
+    web_port, emu_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRAVA_", "SANDBOX_", "DATABASE_URL", "PUBLIC_URL"))}
+    env.update(LIFTRUN_INSTANCE_PATH=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/11")
+    liftrun = Path(sys.executable).with_name("liftrun")
+    log = (tmp_path / "dev.log").open("w")
+    proc = subprocess.Popen([str(liftrun), "dev", "--web-port", str(web_port), "--sandbox-port", str(emu_port)],
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while "is running" not in (tmp_path / "dev.log").read_text():
+            assert proc.poll() is None, (tmp_path / "dev.log").read_text()
+            assert time.monotonic() < deadline, (tmp_path / "dev.log").read_text()
+            time.sleep(0.5)
+        health = requests.get(f"http://127.0.0.1:{web_port}/healthz", timeout=5).json()
+        assert health == {"status": "ok", "database": "ok", "redis": "ok"}
+        landing = requests.get(f"http://127.0.0.1:{web_port}/", timeout=5).text
+        assert "Sandbox" in landing and "Connect with Strava" in landing
+        subs = requests.get(f"http://127.0.0.1:{emu_port}/sandbox/api/subscriptions", timeout=5).json()
+        assert [s["callback_url"] for s in subs] == [f"http://127.0.0.1:{web_port}/webhook"]
+        assert (tmp_path / "liftrun.sqlite").exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=40)
+        log.close()
+    assert not listening(web_port)
+    assert not listening(emu_port)
