@@ -61,6 +61,10 @@ def create_app(config: dict | None = None):
     app.register_blueprint(webhook_bp)
     csrf.exempt(webhook_bp)
 
+    from plugin.errors import register_error_handlers
+
+    register_error_handlers(app)
+
     @login_manager.user_loader
     def load_athlete(athlete_id: str):
         return db.session.get(models.Athlete, int(athlete_id))

@@ -1,0 +1,50 @@
+import logging
+
+import pytest
+
+from tests.conftest import build_app
+from tests.plugin.factories import login, make_athlete
+
+
+@pytest.fixture
+def csrf_app(tmp_path, redis_url):
+    return build_app(f"sqlite:///{tmp_path / 'e.sqlite'}", redis_url, WTF_CSRF_ENABLED=True)
+
+
+def test_csrf_failure_is_a_readable_400_with_a_log_line(csrf_app, caplog):
+    with csrf_app.app_context():
+        make_athlete(1)
+    client = csrf_app.test_client()
+    login(client, 1)
+    with caplog.at_level(logging.WARNING):
+        resp = client.post("/settings", data={"goal": "strength"})
+    assert resp.status_code == 400
+    page = resp.get_data(as_text=True)
+    assert "This form expired" in page and "Powered by Strava" in page
+    assert "refused POST /settings" in caplog.text
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    resp = client.get("/no-such-page")
+    assert resp.status_code == 404
+    assert "Page not found" in resp.get_data(as_text=True)
+
+
+def test_webhook_errors_answer_json(client):
+    resp = client.put("/webhook", json={})
+    assert resp.status_code == 405
+    assert resp.get_json()["error"] == "Not allowed here"
+
+
+def test_unexpected_errors_are_logged_500s_without_internals(sqlite_app, caplog):
+    @sqlite_app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    sqlite_app.testing = False  # let the handler answer instead of the test client re-raising
+    sqlite_app.config["PROPAGATE_EXCEPTIONS"] = False
+    with caplog.at_level(logging.ERROR):
+        resp = sqlite_app.test_client().get("/boom")
+    assert resp.status_code == 500
+    assert "secret internals" not in resp.get_data(as_text=True)
+    assert "unhandled error on GET /boom" in caplog.text
