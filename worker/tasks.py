@@ -68,7 +68,11 @@ def reevaluate_athlete(self, athlete_id: int) -> str:
 
 @shared_task(name=SWEEP_INBOX)
 def sweep_inbox() -> int:
-    """Queue events whose enqueue was lost (broker down while the webhook answered)."""
+    """Queue events whose enqueue was lost (broker down while the webhook answered)
+    and forget finished ones past their retention."""
+    pruned = events.prune_inbox()
+    if pruned:
+        log.info("pruned %s finished inbox events", pruned)
     redis = get_redis()
     queued = 0
     for event_id in events.pending_event_ids():

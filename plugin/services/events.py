@@ -168,10 +168,25 @@ def pending_event_ids(older_than: dt.timedelta = dt.timedelta(minutes=2), limit:
     )
 
 
+INBOX_RETENTION = dt.timedelta(days=30)
+
+
+def prune_inbox(now: dt.datetime | None = None) -> int:
+    """Forget finished events after a while; pending ones are never dropped."""
+    from sqlalchemy import delete
+
+    cutoff = (now or utcnow()) - INBOX_RETENTION
+    result = db.session.execute(
+        delete(InboxEvent).where(InboxEvent.status != "pending", InboxEvent.received_at < cutoff)
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
 def mark_failed(event_id: int, error: str) -> None:
     event = db.session.get(InboxEvent, event_id)
     if event is not None:
         _finish(event, "failed", error[:2000])
 
 
-__all__ = ["RetryLater", "process_event", "reevaluate_athlete", "pending_event_ids", "mark_failed"]
+__all__ = ["RetryLater", "process_event", "reevaluate_athlete", "pending_event_ids", "prune_inbox", "mark_failed"]

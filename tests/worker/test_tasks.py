@@ -72,3 +72,19 @@ def test_processed_event_is_a_no_op(app):
         db.session.scalars(select(InboxEvent).where(InboxEvent.id == event_id)).one().status = "done"
         db.session.commit()
     assert process_event.apply(args=[event_id]).get() == "done"
+
+
+def test_sweep_prunes_old_finished_events_but_never_pending_ones(app):
+    from worker.tasks import sweep_inbox
+
+    old_done = add_event(app, 7, dt.timedelta(days=40))
+    old_pending = add_event(app, 8, dt.timedelta(days=40))
+    recent_done = add_event(app, 9, dt.timedelta(days=1))
+    with app.app_context():
+        for event_id in (old_done, recent_done):
+            db.session.get(InboxEvent, event_id).status = "done"
+        db.session.commit()
+        sweep_inbox()
+        remaining = set(db.session.scalars(select(InboxEvent.id)))
+    assert old_done not in remaining
+    assert {old_pending, recent_done} <= remaining
