@@ -13,14 +13,27 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 
+from plugin.coaching.options import default_rules
 from plugin.exports.analysis import CLOSE_TIERS, Analysis
 
+
+def _hours(seconds: int) -> str:
+    return f"{seconds / 3600:g}"
+
+
+# The limits come from config/coaching.toml, so a coach's change shows here too.
+_R = default_rules()
+SAME_H, SHORT_H = _hours(_R.same_session_below_s), _hours(_R.short_below_s)
+ACCEPT_H, GOOD_H = _hours(_R.acceptable_below_s), _hours(_R.good_below_s)
+CLOSE_H, SEP_H, FUEL_H = _hours(_R.close_gap_below_s), _hours(_R.well_separated_from_s), _hours(_R.fuel_below_s)
+COOL_MIN, BORDER_MIN = f"{_R.cooldown_ok_max_s / 60:g}", f"{_R.cooldown_borderline_max_s / 60:g}"
+
 TIER_LABELS = {
-    "same_session": "same session (< 1 h)",
-    "short": "short (1 to < 3 h)",
-    "acceptable": "acceptable (3 to < 6 h)",
-    "good": "good (6 to < 24 h)",
-    "ideal": "ideal (>= 24 h)",
+    "same_session": f"same session (< {SAME_H} h)",
+    "short": f"short ({SAME_H} to < {SHORT_H} h)",
+    "acceptable": f"acceptable ({SHORT_H} to < {ACCEPT_H} h)",
+    "good": f"good ({ACCEPT_H} to < {GOOD_H} h)",
+    "ideal": f"ideal (>= {GOOD_H} h)",
 }
 VERDICT_ORDER = (
     "cooldown_ok", "cooldown_borderline", "interference_risk", "warmup_ok",
@@ -33,9 +46,9 @@ OTHER_SPORT_REASON = "unsupported sport type"
 WORKOUT_HINT_MIN = 3
 
 COOLDOWN_DEFINITION = (
-    "  A run counts as a cool-down when it started less than 3 h after a lift ended,\n"
-    "  moved 15 min or less and stayed in Zone 2 or below (or had no heart rate);\n"
-    "  the share is out of all runs that started less than 3 h after a lift ended."
+    f"  A run counts as a cool-down when it started less than {CLOSE_H} h after a lift ended,\n"
+    f"  moved {COOL_MIN} min or less and stayed in Zone 2 or below (or had no heart rate);\n"
+    f"  the share is out of all runs that started less than {CLOSE_H} h after a lift ended."
 )
 
 
@@ -106,18 +119,18 @@ def _candidates(s: Summary):
     v = s.verdicts
     yield 3.0, v["interference_risk"], (
         f"{_n(v['interference_risk'], 'run', 'runs')} after lifting lasted more than "
-        "20 min and may blunt your strength gains: separate lifting and running by "
-        "6-8 h, or keep post-lift runs to 10-15 min in Zone 2.")
+        f"{BORDER_MIN} min and may blunt your strength gains: separate lifting and running by "
+        f"{SEP_H}-{FUEL_H} h, or keep post-lift runs to 10-{COOL_MIN} min in Zone 2.")
     yield 2.0, v["lift_first_next_time"], (
-        f"{_n(v['lift_first_next_time'], 'run', 'runs')} less than 3 h before lifting "
-        "lasted more than 15 min or went above Zone 2: lift first when you do both "
+        f"{_n(v['lift_first_next_time'], 'run', 'runs')} less than {CLOSE_H} h before lifting "
+        f"lasted more than {COOL_MIN} min or went above Zone 2: lift first when you do both "
         "together; lower-body strength gains may be a bit better.")
     yield 1.5, v["cooldown_borderline"], (
         f"{_n(v['cooldown_borderline'], 'post-lift run was', 'post-lift runs were')} "
-        "borderline: keep them to 10-15 min in Zone 2 so they stay a cool-down.")
+        f"borderline: keep them to 10-{COOL_MIN} min in Zone 2 so they stay a cool-down.")
     yield 1.0, v["keep_second_easy"], (
-        f"{_n(v['keep_second_easy'], 'pair was', 'pairs were')} less than 3 h apart: "
-        "keep the second session easy, or separate them by 3 h or more.")
+        f"{_n(v['keep_second_easy'], 'pair was', 'pairs were')} less than {CLOSE_H} h apart: "
+        f"keep the second session easy, or separate them by {CLOSE_H} h or more.")
     yield 0.8, v["fits_goal_lift_first"], (
         f"{_n(v['fits_goal_lift_first'], 'run', 'runs')} came soon after lifting: that "
         "fits your goal, but fatigue may cost run quality; do key runs on fresh legs.")
@@ -125,13 +138,13 @@ def _candidates(s: Summary):
         f"{_n(v['fits_goal_run_first'], 'lift', 'lifts')} came soon after a run: keep "
         "that run easy, as a hard run first may take quality from the lift.")
     yield 0.5, s.fuel, (
-        f"{_n(s.fuel, 'pair was', 'pairs were')} less than 8 h apart: fuel between "
+        f"{_n(s.fuel, 'pair was', 'pairs were')} less than {FUEL_H} h apart: fuel between "
         "sessions with fast carbs and protein (about 0.25 g per kg body weight) right "
         "after lifting.")
     if s.goal in STRENGTH_GOALS:
         yield 0.4, v["acceptable_gap"], (
-            f"{_n(v['acceptable_gap'], 'pair was', 'pairs were')} 3-6 h apart: stretching "
-            "that to 6-8 h may protect more of your strength gains.")
+            f"{_n(v['acceptable_gap'], 'pair was', 'pairs were')} {CLOSE_H}-{SEP_H} h apart: stretching "
+            f"that to {SEP_H}-{FUEL_H} h may protect more of your strength gains.")
 
 
 def top_changes(s: Summary, limit: int = 3) -> list[str]:
@@ -183,7 +196,7 @@ def render(s: Summary) -> str:
             n = s.verdicts[verdict]
             if n:
                 lines.append(f"  {verdict:<26} {n:>5}  {_share(n, s.pairs):>4}")
-        lines.append(f"Pairs less than 8 h apart (fuel between sessions): {s.fuel}")
+        lines.append(f"Pairs less than {FUEL_H} h apart (fuel between sessions): {s.fuel}")
     lines.append("")
     lines.append(f"Cool-down runs after lifting: {s.cooldown_ok} of {s.cooldown_of} "
                  f"({_share(s.cooldown_ok, s.cooldown_of)})")
