@@ -75,7 +75,8 @@ def sync_range(athlete: Athlete, client, start: dt.datetime, end: dt.datetime, *
     """Re-judge pairs whose later activity starts in [start, end] and update Strava.
 
     An activity is only read from Strava when one of its pairs appeared,
-    changed or disappeared, which keeps us well inside the rate limits. With `rewrite_only_written`, only activities that already carry our block are
+    changed or disappeared, which keeps us well inside the rate limits. With
+    `rewrite_only_written`, only activities that already carry our block are
     written (a settings change must not write pairs that were only previewed).
     """
     settings = athlete.settings
@@ -102,6 +103,11 @@ def sync_range(athlete: Athlete, client, start: dt.datetime, end: dt.datetime, *
     )
     stored_by_key = {(p.lift_id, p.run_id): p for p in stored}
     fresh_keys = {(p.lift_id, p.run_id) for p in fresh}
+    for lift_id, run_id in fresh_keys - set(stored_by_key):
+        # A pair stored under an older start time (the activity was edited) is the same pair.
+        known = db.session.scalar(select(Pair).where(Pair.lift_id == lift_id, Pair.run_id == run_id))
+        if known is not None:
+            stored_by_key[(lift_id, run_id)] = known
 
     targets: dict[int, list] = {}
     for verdict in fresh:

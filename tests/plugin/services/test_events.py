@@ -251,3 +251,22 @@ def test_revoked_token_marks_event_failed_without_500(world):
     run = world.upload("Run", LIFT_START, 30)
     with pytest.raises(AccessUnauthorized):
         world.deliver(run)
+
+
+def test_moving_an_activity_in_time_updates_the_same_pair(world):
+    world.set(goal="strength")
+    lift = world.upload("WeightTraining", LIFT_START, 60)
+    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=90), 40, description="Felt good")
+    world.deliver(lift)
+    world.deliver(run)
+    # The athlete corrects the run's start: it was really 7 h after the lift.
+    resp = requests.patch(f"{world.emu}/sandbox/api/activities/{run}",
+                          json={"start_date": (LIFT_START + dt.timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                "deliver": False})
+    assert resp.status_code == 200, resp.text
+    world.deliver(run, aspect="update")
+    with world.app.app_context():
+        pair = db.session.scalars(select(Pair)).one()
+        assert pair.verdict == "well_separated"
+    text = world.description(run)
+    assert text.startswith("Felt good\n\n") and text.count(SIGNATURE) == 1
