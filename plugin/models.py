@@ -108,6 +108,11 @@ class AthleteSettings(db.Model):
     athlete: Mapped[Athlete] = relationship(back_populates="settings")
 
     @property
+    def max_hr(self) -> int | None:
+        """Kept on the athlete (it is a fact about them); edited with the settings."""
+        return self.athlete.max_hr if self.athlete is not None else None
+
+    @property
     def lift_type_set(self) -> frozenset[str]:
         return frozenset(t for t in self.lift_types.split(",") if t)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField
-from wtforms.validators import InputRequired, NumberRange, StopValidation, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation, ValidationError
 
 from plugin.coaching import LANGUAGES
 from plugin.coaching.codes import TRAINING_STATUSES
@@ -128,6 +128,19 @@ class WholeNumberField(IntegerField):
             raise StopValidation()  # the parse error says it all; no second message
 
 
+class OptionalWholeNumberField(WholeNumberField):
+    """Like WholeNumberField, but an empty box means "not set" (None)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not valuelist[0].strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
+MAX_HR_MESSAGE = "Use a whole number of beats per minute from 100 to 230, or leave it empty."
+
+
 def at_least_one(message: str):
     def check(form, field):
         if not field.data:
@@ -164,6 +177,11 @@ class SettingsForm(FlaskForm):
         default=24,
         validators=[NumberRange(min=1, max=72, message="Use a whole number of hours from 1 to 72.")],
     )
+    max_hr = OptionalWholeNumberField(
+        "Maximum heart rate (optional)",
+        parse_message=MAX_HR_MESSAGE,
+        validators=[Optional(), NumberRange(min=100, max=230, message=MAX_HR_MESSAGE)],
+    )
     language = SelectField("Language of the advice", choices=[(c, language_name(c)) for c in LANGUAGES])
     mode = RadioField(
         "Mode",
@@ -181,6 +199,7 @@ class SettingsForm(FlaskForm):
                 "lift_types": [t for t in LIFT_TYPES if t in settings.lift_type_set],
                 "run_types": [t for t in RUN_TYPES if t in settings.run_type_set],
                 "window_hours": settings.window_hours,
+                "max_hr": settings.max_hr,
                 "language": settings.language,
                 "mode": settings.mode,
             })
@@ -193,5 +212,6 @@ class SettingsForm(FlaskForm):
         settings.lift_types = ",".join(_ordered(set(self.lift_types.data), LIFT_TYPES))
         settings.run_types = ",".join(_ordered(set(self.run_types.data), RUN_TYPES))
         settings.window_hours = self.window_hours.data
+        settings.athlete.max_hr = self.max_hr.data
         settings.language = self.language.data
         settings.mode = self.mode.data

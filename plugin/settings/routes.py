@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 # Settings whose change can change a verdict, so recent pairs are judged again.
 # `mode` is not one of them: switching preview -> write must not write old pairs.
-VERDICT_FIELDS = ("goal", "training_status", "lift_type_set", "run_type_set", "window_hours", "language")
+VERDICT_FIELDS = ("goal", "training_status", "lift_type_set", "run_type_set", "window_hours", "max_hr", "language")
 REEVALUATE_DAYS = 14
 
 

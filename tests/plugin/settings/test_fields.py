@@ -12,7 +12,7 @@ from tests.plugin.factories import login, make_athlete
 
 ATHLETE = 123456789
 REEVALUATE = {"task": "liftrun.reevaluate_athlete", "args": [ATHLETE]}
-FIELDS = ("goal", "mode", "window_hours", "training_status", "lift_types", "run_types", "language")
+FIELDS = ("goal", "mode", "window_hours", "training_status", "lift_types", "run_types", "language", "max_hr")
 
 
 @pytest.fixture
@@ -46,6 +46,7 @@ def full_form(**changes) -> dict:
     form = {
         "goal": "general", "training_status": "", "lift_types": ["", "WeightTraining", "Crossfit"],
         "run_types": ["", "Run", "TrailRun", "VirtualRun"], "window_hours": "24", "language": "en", "mode": "write",
+        "max_hr": "",
     }
     form.update(changes)
     return form
@@ -74,7 +75,7 @@ def test_every_input_has_a_label(client):
     form = re.search(r'<form class="settings".*?</form>', page, re.S).group(0)
     ids = re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', form)
     visible = [i for i in ids if i != "csrf_token"]
-    assert len(visible) >= 5 + 3 + 4 + 3 + 1 + 1 + 3
+    assert len(visible) >= 5 + 3 + 4 + 3 + 1 + 1 + 1 + 3
     for input_id in visible:
         assert f'<label for="{input_id}"' in form, input_id
     assert form.count("<legend>") >= 6
@@ -83,11 +84,11 @@ def test_every_input_has_a_label(client):
 def test_every_field_is_saved(csrf_app, client, redis_client):
     lang = LANGUAGES[-1]
     resp = post(client, goal="hypertrophy", training_status="trained", lift_types=["", "Workout", "WeightTraining"],
-                run_types=["", "TrailRun"], window_hours="36", language=lang, mode="preview")
+                run_types=["", "TrailRun"], window_hours="36", language=lang, mode="preview", max_hr="186")
     assert resp.status_code == 302
     assert snapshot(csrf_app) == {
         "goal": "hypertrophy", "training_status": "trained", "lift_types": "WeightTraining,Workout",
-        "run_types": "TrailRun", "window_hours": 36, "language": lang, "mode": "preview",
+        "run_types": "TrailRun", "window_hours": 36, "language": lang, "mode": "preview", "max_hr": 186,
     }
     assert queued_tasks(redis_client) == [REEVALUATE]
     page = client.get("/settings").get_data(as_text=True)
@@ -120,6 +121,10 @@ def test_fields_left_out_of_a_submission_keep_their_values(csrf_app, client):
         ({"window_hours": "abc"}, "window_hours"),
         ({"language": "xx"}, "language"),
         ({"mode": "loud"}, "mode"),
+        ({"max_hr": "99"}, "max_hr"),
+        ({"max_hr": "231"}, "max_hr"),
+        ({"max_hr": "180.5"}, "max_hr"),
+        ({"max_hr": "fast"}, "max_hr"),
     ],
 )
 def test_any_invalid_value_refuses_everything(csrf_app, client, redis_client, changes, field):
@@ -162,6 +167,7 @@ def test_csrf_missing_or_wrong(csrf_app, client, token, redis_client):
         {"lift_types": ["", "WeightTraining", "Crossfit", "Workout"]},
         {"run_types": ["", "Run"]},
         {"window_hours": "48"},
+        {"max_hr": "185"},
         {"language": LANGUAGES[-1]} if len(LANGUAGES) > 1 else {"goal": "endurance"},
     ],
 )
@@ -209,3 +215,10 @@ def test_full_round_trip_on_both_databases(app, redis_client):
     assert snap["lift_types"] == "HighIntensityIntervalTraining"
     assert snap["window_hours"] == 72 and snap["training_status"] == "beginner"
     assert queued_tasks(redis_client) == [REEVALUATE]
+
+
+def test_empty_max_hr_clears_it(csrf_app, client):
+    post(client, max_hr="190")
+    assert snapshot(csrf_app)["max_hr"] == 190
+    assert post(client, max_hr=" ").status_code == 302
+    assert snapshot(csrf_app)["max_hr"] is None
