@@ -138,6 +138,9 @@ class Activity(db.Model):
     has_heartrate: Mapped[bool] = mapped_column(Boolean, default=False)
     manual: Mapped[bool] = mapped_column(Boolean, default=False)
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Time in heart-rate zones (GET /activities/{id}/zones), read only when the
+    # athlete's own zones are unknown: the buckets' bounds are their zones.
+    hr_zone_buckets: Mapped[list | None] = mapped_column(JSON)
     fetched_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     def as_engine_input(self) -> dict:
@@ -151,6 +154,7 @@ class Activity(db.Model):
             "has_heartrate": self.has_heartrate,
             "manual": self.manual,
             "name": self.name,
+            **({"zones": self.hr_zone_buckets} if self.hr_zone_buckets else {}),
         }
 
 

@@ -70,6 +70,24 @@ def ensure_zones(athlete: Athlete, client) -> None:
     db.session.commit()
 
 
+def _has_own_zones(athlete: Athlete) -> bool:
+    return bool((athlete.hr_zones or {}).get("heart_rate", {}).get("zones"))
+
+
+def _read_time_in_zones(athlete: Athlete, client, activity: Activity) -> None:
+    """Without the athlete's zones, a run's time in zones still tells its intensity."""
+    if (_has_own_zones(athlete) or not activity.has_heartrate
+            or activity.sport_type not in athlete.settings.run_type_set):
+        return
+    try:
+        zones = client.get_activity_zones(activity.id)
+    except Fault:
+        log.info("no time-in-zone data for activity %s", activity.id)
+        return
+    activity.hr_zone_buckets = [zone.model_dump(mode="json", exclude_none=True) for zone in zones] or None
+    db.session.commit()
+
+
 def _discover_partners(athlete: Athlete, client, activity: Activity) -> None:
     """Find activities Strava has around this one that we have not seen (e.g. before connecting)."""
     settings = athlete.settings
@@ -135,6 +153,7 @@ def process_event(event_id: int) -> str:
         old_start = old.start_date if old else None
         activity = store_strava_activity(athlete.id, strava_activity)
         db.session.commit()
+        _read_time_in_zones(athlete, client, activity)
         _discover_partners(athlete, client, activity)
         if activity.start_date is None:
             return _finish(event, "done", "activity without start time")

@@ -270,3 +270,24 @@ def test_moving_an_activity_in_time_updates_the_same_pair(world):
         assert pair.verdict == "well_separated"
     text = world.description(run)
     assert text.startswith("Felt good\n\n") and text.count(SIGNATURE) == 1
+
+
+def test_without_athlete_zones_the_runs_time_in_zones_tells_intensity(world):
+    world.set(goal="strength")
+    with world.app.app_context():
+        athlete = db.session.get(Athlete, ATHLETE)
+        athlete.scope = "read,activity:read_all,activity:write"  # profile:read_all not granted
+        athlete.hr_zones = None
+        db.session.commit()
+    lift = world.upload("WeightTraining", LIFT_START, 60)
+    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=70), 12, hr=171)
+    world.deliver(lift)
+    world.deliver(run)
+    calls = [c["path"] for c in requests.get(f"{world.emu}/sandbox/api/requests").json()]
+    assert "/api/v3/athlete/zones" not in calls
+    assert f"/api/v3/activities/{run}/zones" in calls
+    with world.app.app_context():
+        pair = db.session.scalars(select(Pair)).one()
+        assert pair.intensity_source == "athlete_zones"
+        assert pair.intensity not in ("unknown", "zone1", "zone2")
+        assert pair.verdict == "cooldown_borderline"
