@@ -60,6 +60,8 @@ class Settings:
             "SANDBOX": self.sandbox,
             "SESSION_COOKIE_SECURE": self.secure_cookies,
             "SESSION_COOKIE_HTTPONLY": True,
+            # Webhook bodies and forms are tiny; refuse anything large outright.
+            "MAX_CONTENT_LENGTH": 256 * 1024,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_SECURE": self.secure_cookies,
             "CELERY": {

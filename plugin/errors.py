@@ -20,6 +20,7 @@ MESSAGES = {
     403: ("Not allowed", "You do not have access to this."),
     404: ("Page not found", "There is no page at this address."),
     405: ("Not allowed here", "This address does not accept that kind of request."),
+    413: ("Too large", "That request was larger than anything this site accepts."),
     500: ("Something went wrong on our side", "It has been logged. Please try again in a minute."),
 }
 

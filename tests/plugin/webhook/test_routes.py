@@ -175,3 +175,11 @@ def test_broker_down_still_stores_and_answers_200(tmp_path, redis_url, caplog):
     assert resp.status_code == 200
     assert "stays pending" in caplog.text
     assert inbox_count(app) == 1
+
+
+def test_oversized_body_is_refused_with_413(app, client, athlete):
+    body = '{"object_type": "activity", "padding": "' + "x" * 300_000 + '"}'
+    resp = client.post("/webhook", data=body, content_type="application/json")
+    assert resp.status_code == 413
+    assert resp.get_json()["error"] == "Too large"
+    assert inbox_count(app) == 0
