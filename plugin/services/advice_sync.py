@@ -138,7 +138,7 @@ def sync_range(athlete: Athlete, client, start: dt.datetime, end: dt.datetime, *
 
         already_written = any(row.status == "written" for row, _ in rows_for_target) or later_id in touched
         if settings.mode != "write":
-            for row, verdict in rows_for_target:
+            for row, _ in rows_for_target:
                 row.status = "preview"
             report.previewed += len(rows_for_target)
             continue

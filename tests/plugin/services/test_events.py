@@ -68,7 +68,6 @@ class World:
 
     def deliver(self, object_id, aspect="create", times=1):
         self.clock += 1
-        ids = []
         for _ in range(times):
             resp = self.client.post(
                 "/webhook",

@@ -7,7 +7,8 @@ import pytest
 from plugin.coaching import LANGUAGES
 from plugin.extensions import db
 from plugin.models import Athlete
-from tests.conftest import build_app, queued_tasks
+from tests.conftest import queued_tasks
+from tests.plugin.settings.conftest import csrf_token
 from tests.plugin.factories import login, make_athlete
 
 ATHLETE = 123456789
@@ -15,12 +16,6 @@ REEVALUATE = {"task": "liftrun.reevaluate_athlete", "args": [ATHLETE]}
 FIELDS = ("goal", "mode", "window_hours", "training_status", "lift_types", "run_types", "language", "max_hr")
 
 
-@pytest.fixture
-def csrf_app(tmp_path, redis_url, redis_client):
-    app = build_app(f"sqlite:///{tmp_path / 's.sqlite'}", redis_url, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        make_athlete(ATHLETE, goal="general")
-    return app
 
 
 @pytest.fixture
@@ -30,9 +25,6 @@ def client(csrf_app):
     return client
 
 
-def csrf_token(client) -> str:
-    page = client.get("/settings").get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
 def snapshot(app) -> dict:
