@@ -113,7 +113,7 @@ def bench_webhook(postgres: bool, requests_count: int) -> None:
             url = f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
         else:
             url = f"sqlite:///{tmp}/bench.sqlite"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": "redis://127.0.0.1:6379/12"})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": "redis://127.0.0.1:6379/12", "TESTING": True})
         with app.app_context():
             db.create_all()
             connect_athlete({"id": 1, "firstname": "B"}, {"access_token": "a", "refresh_token": "r",
@@ -170,6 +170,11 @@ def bench_analyze() -> None:
 
 
 def main() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    for name in ("werkzeug", "plugin"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", action="store_true", help="also measure the webhook on PostgreSQL")
     parser.add_argument("--requests", type=int, default=300)
