@@ -138,6 +138,17 @@ class OptionalWholeNumberField(WholeNumberField):
         super().process_formdata(valuelist)
 
 
+def _timezone_choices() -> list[tuple[str, str]]:
+    from zoneinfo import available_timezones
+
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    return [("", "Automatic (from your latest Strava activity)")] + [(z, z.replace("_", " ")) for z in zones] + [
+        ("UTC", "UTC")
+    ]
+
+
+TIMEZONE_CHOICES = _timezone_choices()
+
 MAX_HR_MESSAGE = "Use a whole number of beats per minute from 100 to 230, or leave it empty."
 
 
@@ -182,6 +193,12 @@ class SettingsForm(FlaskForm):
         parse_message=MAX_HR_MESSAGE,
         validators=[Optional(), NumberRange(min=100, max=230, message=MAX_HR_MESSAGE)],
     )
+    timezone = SelectField(
+        "Time zone for dates and \"this week\"",
+        choices=TIMEZONE_CHOICES,
+        coerce=_optional_str,
+        default="",
+    )
     language = SelectField("Language of the advice", choices=[(c, language_name(c)) for c in LANGUAGES])
     mode = RadioField(
         "Mode",
@@ -200,6 +217,7 @@ class SettingsForm(FlaskForm):
                 "run_types": [t for t in RUN_TYPES if t in settings.run_type_set],
                 "window_hours": settings.window_hours,
                 "max_hr": settings.max_hr,
+                "timezone": settings.timezone or "",
                 "language": settings.language,
                 "mode": settings.mode,
             })
@@ -213,5 +231,6 @@ class SettingsForm(FlaskForm):
         settings.run_types = ",".join(_ordered(set(self.run_types.data), RUN_TYPES))
         settings.window_hours = self.window_hours.data
         settings.athlete.max_hr = self.max_hr.data
+        settings.timezone = self.timezone.data or None
         settings.language = self.language.data
         settings.mode = self.mode.data

@@ -1,5 +1,6 @@
 """The full settings form: every field, refusals, re-evaluation, accessibility."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -13,7 +14,8 @@ from tests.plugin.factories import login, make_athlete
 
 ATHLETE = 123456789
 REEVALUATE = {"task": "liftrun.reevaluate_athlete", "args": [ATHLETE]}
-FIELDS = ("goal", "mode", "window_hours", "training_status", "lift_types", "run_types", "language", "max_hr")
+FIELDS = ("goal", "mode", "window_hours", "training_status", "lift_types", "run_types", "language", "max_hr",
+          "timezone")
 
 
 
@@ -38,7 +40,7 @@ def full_form(**changes) -> dict:
     form = {
         "goal": "general", "training_status": "", "lift_types": ["", "WeightTraining", "Crossfit"],
         "run_types": ["", "Run", "TrailRun", "VirtualRun"], "window_hours": "24", "language": "en", "mode": "write",
-        "max_hr": "",
+        "max_hr": "", "timezone": "",
     }
     form.update(changes)
     return form
@@ -67,7 +69,7 @@ def test_every_input_has_a_label(client):
     form = re.search(r'<form class="settings".*?</form>', page, re.S).group(0)
     ids = re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', form)
     visible = [i for i in ids if i != "csrf_token"]
-    assert len(visible) >= 5 + 3 + 4 + 3 + 1 + 1 + 1 + 3
+    assert len(visible) >= 5 + 3 + 4 + 3 + 1 + 1 + 1 + 1 + 3
     for input_id in visible:
         assert f'<label for="{input_id}"' in form, input_id
     assert form.count("<legend>") >= 6
@@ -76,11 +78,13 @@ def test_every_input_has_a_label(client):
 def test_every_field_is_saved(csrf_app, client, redis_client):
     lang = LANGUAGES[-1]
     resp = post(client, goal="hypertrophy", training_status="trained", lift_types=["", "Workout", "WeightTraining"],
-                run_types=["", "TrailRun"], window_hours="36", language=lang, mode="preview", max_hr="186")
+                run_types=["", "TrailRun"], window_hours="36", language=lang, mode="preview", max_hr="186",
+                timezone="America/New_York")
     assert resp.status_code == 302
     assert snapshot(csrf_app) == {
         "goal": "hypertrophy", "training_status": "trained", "lift_types": "WeightTraining,Workout",
         "run_types": "TrailRun", "window_hours": 36, "language": lang, "mode": "preview", "max_hr": 186,
+        "timezone": "America/New_York",
     }
     assert queued_tasks(redis_client) == [REEVALUATE]
     page = client.get("/settings").get_data(as_text=True)
@@ -117,6 +121,7 @@ def test_fields_left_out_of_a_submission_keep_their_values(csrf_app, client):
         ({"max_hr": "231"}, "max_hr"),
         ({"max_hr": "180.5"}, "max_hr"),
         ({"max_hr": "fast"}, "max_hr"),
+        ({"timezone": "Mars/Olympus_Mons"}, "timezone"),
     ],
 )
 def test_any_invalid_value_refuses_everything(csrf_app, client, redis_client, changes, field):
@@ -214,3 +219,25 @@ def test_empty_max_hr_clears_it(csrf_app, client):
     assert snapshot(csrf_app)["max_hr"] == 190
     assert post(client, max_hr=" ").status_code == 302
     assert snapshot(csrf_app)["max_hr"] is None
+
+
+def test_time_zone_is_not_verdict_relevant_and_automatic_clears_it(csrf_app, client, redis_client):
+    assert post(client, timezone="Asia/Tokyo").status_code == 302
+    assert snapshot(csrf_app)["timezone"] == "Asia/Tokyo"
+    assert queued_tasks(redis_client) == []
+    assert post(client, timezone="").status_code == 302
+    assert snapshot(csrf_app)["timezone"] is None
+
+
+def test_chosen_time_zone_is_used_by_the_history(csrf_app, client):
+    from plugin.models import Pair
+
+    with csrf_app.app_context():
+        db.session.add(Pair(athlete_id=ATHLETE, lift_id=1, run_id=2, later_id=2, order="lift_first", gap_minutes=30,
+                            tier="same_session", verdict="interference_risk", goal="strength", status="written",
+                            later_start=dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.timezone.utc)))
+        db.session.commit()
+    post(client, timezone="Asia/Tokyo")
+    page = client.get("/history").get_data(as_text=True)
+    assert "times in Asia/Tokyo" in page
+    assert "21 Nov 2026" in page  # 23:30 UTC is the next morning in Tokyo
