@@ -126,7 +126,12 @@ def dev(web_port: int | None, sandbox_port: int | None, concurrency: int) -> Non
 def _ensure_sandbox_subscription(env: dict) -> None:
     """Register our webhook with the emulator so its simulated uploads reach us."""
     from plugin import create_app
-    from plugin.services.subscriptions import create_subscription, delete_subscription, list_subscriptions
+    from plugin.services.subscriptions import (
+        create_subscription,
+        delete_subscription,
+        list_subscriptions,
+        remember_subscription,
+    )
 
     saved = {k: os.environ.get(k) for k in ("PUBLIC_URL", "STRAVA_BASE_URL")}
     os.environ.update({k: env[k] for k in saved})
@@ -140,11 +145,7 @@ def _ensure_sandbox_subscription(env: dict) -> None:
             existing = [s for s in subs if s.callback_url == wanted]
             if existing:
                 click.echo(f"push subscription {existing[0].id} already points at {wanted}")
-                from plugin.extensions import db
-                from plugin.models import Subscription
-
-                db.session.merge(Subscription(id=int(existing[0].id), callback_url=wanted))
-                db.session.commit()
+                remember_subscription(int(existing[0].id), wanted)
                 return
             row = create_subscription(wanted)
             click.echo(f"created push subscription {row.id} → {wanted}")

@@ -35,10 +35,15 @@ def create_subscription(url: str | None = None) -> Subscription:
     created = app_client().create_subscription(
         callback_url=url, verify_token=current_app.config["STRAVA_VERIFY_TOKEN"], **_credentials()
     )
-    row = Subscription(id=int(created.id), callback_url=url)
-    db.session.merge(row)
-    db.session.commit()
+    row = remember_subscription(int(created.id), url)
     log.info("created Strava push subscription %s → %s", created.id, url)
+    return row
+
+
+def remember_subscription(subscription_id: int, url: str) -> Subscription:
+    """Store (or refresh) the subscription whose events the webhook accepts."""
+    row = db.session.merge(Subscription(id=subscription_id, callback_url=url))
+    db.session.commit()
     return row
 
 

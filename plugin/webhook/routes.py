@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from plugin.extensions import db
-from plugin.models import Athlete, InboxEvent, Subscription
+from plugin.models import Athlete, InboxEvent
 from plugin.queue import PROCESS_EVENT, enqueue
 from plugin.services.athletes import forget_athlete
+from plugin.services.subscriptions import stored_subscription_ids
 from plugin.webhook import bp
 from plugin.webhook.events import InvalidEvent, parse_event
 
@@ -47,7 +48,7 @@ def receive_event():
         log.warning("rejected webhook body: %s", err)
         return jsonify(error=str(err)), 400
 
-    stored_ids = db.session.scalars(select(Subscription.id)).all()
+    stored_ids = stored_subscription_ids()
     if stored_ids and event.subscription_id not in stored_ids:
         log.warning("ignored event for subscription %s (ours: %s)", event.subscription_id, stored_ids)
         return _ack("ignored: other subscription")
