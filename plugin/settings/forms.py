@@ -24,6 +24,7 @@ _FUEL_H = _RULES.fuel_below_s // 3600
 _CLOSE_H = _RULES.close_gap_below_s // 3600
 _COOLDOWN_MIN = _RULES.cooldown_ok_max_s // 60
 _COOLDOWN_MAX = _RULES.cooldown_borderline_max_s // 60
+ZONE2_PERCENT = f"{_RULES.zone2_max_hr_fraction * 100:g}"
 
 GOAL_LABELS = {
     "strength": "Strength — lift heavier",
