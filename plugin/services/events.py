@@ -91,7 +91,8 @@ def _read_time_in_zones(athlete: Athlete, client, activity: Activity) -> None:
 def _discover_partners(athlete: Athlete, client, activity: Activity) -> None:
     """Find activities Strava has around this one that we have not seen (e.g. before connecting)."""
     settings = athlete.settings
-    if activity.sport_type not in settings.lift_type_set | settings.run_type_set or activity.start_date is None:
+    wanted = settings.lift_type_set | settings.run_type_set
+    if activity.sport_type not in wanted or activity.start_date is None:
         return
     window = dt.timedelta(hours=settings.window_hours)
     after = activity.start_date - window - MAX_ACTIVITY
@@ -100,7 +101,7 @@ def _discover_partners(athlete: Athlete, client, activity: Activity) -> None:
         if summary.id == activity.id:
             continue
         sport = getattr(summary.sport_type, "root", summary.sport_type)
-        if sport in settings.lift_type_set | settings.run_type_set:
+        if sport in wanted:
             store_strava_activity(athlete.id, summary)
     db.session.commit()
 
