@@ -24,12 +24,14 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin.extensions import db
+from plugin.statuses import EventStatus, Mode, PairOrigin, PairStatus
 
 GOALS = ("strength", "hypertrophy", "endurance", "weight_loss", "general")
-MODES = ("write", "preview", "paused")
+MODES = tuple(Mode)
 DEFAULT_LIFT_TYPES = "WeightTraining,Crossfit"
 DEFAULT_RUN_TYPES = "Run,TrailRun,VirtualRun"
 
@@ -73,6 +75,14 @@ class Athlete(UserMixin, db.Model):
     scope: Mapped[str] = mapped_column(String(200), default="")
     hr_zones: Mapped[dict | None] = mapped_column(JSON)
     max_hr: Mapped[int | None] = mapped_column(Integer)
+    # From the athlete's Strava profile (kg): sizes the protein advice.
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    # When the zones were last read, so they are refreshed on a schedule, not per event.
+    zones_read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Strava refused even a token refresh: nothing can be read or written until they reconnect.
+    needs_reconnect: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # The look back over the last weeks on connect: when it finished.
+    backfilled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -103,6 +113,8 @@ class AthleteSettings(db.Model):
     run_types: Mapped[str] = mapped_column(String(200), default=DEFAULT_RUN_TYPES)
     language: Mapped[str] = mapped_column(String(5), default="en")
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # None until the athlete picks a goal (the welcome step); until then General applies.
+    goal_chosen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     athlete: Mapped[Athlete] = relationship(back_populates="settings")
@@ -141,6 +153,8 @@ class Activity(db.Model):
     # Time in heart-rate zones (GET /activities/{id}/zones), read only when the
     # athlete's own zones are unknown: the buckets' bounds are their zones.
     hr_zone_buckets: Mapped[list | None] = mapped_column(JSON)
+    # lower / upper / full / unknown, read from the exercise list apps write into a lift's description.
+    lift_focus: Mapped[str | None] = mapped_column(String(10))
     fetched_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     def as_engine_input(self) -> dict:
@@ -174,8 +188,11 @@ class InboxEvent(db.Model):
     subscription_id: Mapped[int | None] = mapped_column(BigInteger)
     event_time: Mapped[int] = mapped_column(BigInteger)
     updates: Mapped[dict | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=EventStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Set while the event waits (rate budget, busy lock, Strava fault): shown to the athlete.
+    deferred_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    deferred_reason: Mapped[str | None] = mapped_column(String(40))
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     processed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -205,9 +222,21 @@ class Pair(db.Model):
     goal: Mapped[str] = mapped_column(String(20))
     headline: Mapped[str] = mapped_column(String(120), default="")
     advice: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    lift_focus: Mapped[str | None] = mapped_column(String(10))
+    origin: Mapped[str] = mapped_column(String(20), default=PairOrigin.EVENT, server_default=PairOrigin.EVENT.value)
+    status: Mapped[str] = mapped_column(String(20), default=PairStatus.PENDING)
     written_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class OAuthState(db.Model):
+    """A login attempt's `state`, kept server-side so a callback is accepted once."""
+
+    __tablename__ = "oauth_states"
+
+    state: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Subscription(db.Model):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.conftest import REDIS_BASE
 from tests.e2e.conftest import free_port
 
 pytestmark = pytest.mark.e2e
@@ -26,7 +27,7 @@ def listening(port: int) -> bool:
 def test_dev_starts_everything_registers_the_webhook_and_stops_cleanly(tmp_path):
     web_port, emu_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STRAVA_", "SANDBOX_", "DATABASE_URL", "PUBLIC_URL"))}
-    env.update(LIFTRUN_INSTANCE_PATH=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/11")
+    env.update(LIFTRUN_INSTANCE_PATH=str(tmp_path), REDIS_URL=f"{REDIS_BASE}/11")
     liftrun = Path(sys.executable).with_name("liftrun")
     log = (tmp_path / "dev.log").open("w")
     proc = subprocess.Popen([str(liftrun), "dev", "--web-port", str(web_port), "--sandbox-port", str(emu_port)],
