@@ -49,6 +49,7 @@ def create_app(config: dict | None = None):
     from plugin.account import bp as account_bp
     from plugin.auth import bp as auth_bp
     from plugin.history import bp as history_bp
+    from plugin.ops import bp as ops_bp
     from plugin.pages import bp as pages_bp
     from plugin.settings import bp as settings_bp
     from plugin.webhook import bp as webhook_bp
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None):
     app.register_blueprint(history_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(webhook_bp)
+    app.register_blueprint(ops_bp)
     csrf.exempt(webhook_bp)
 
     from plugin.errors import register_error_handlers

@@ -1,0 +1,11 @@
+"""The operator's view: readiness, metrics, worker heartbeat, status and logs.
+
+Kept apart from the product's pages so an operator's probe never depends on a
+template, a login or the athlete-facing blueprints.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("ops", __name__)
+
+from plugin.ops import routes  # noqa: E402,F401  (registers the routes)
