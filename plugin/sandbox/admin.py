@@ -3,6 +3,30 @@ product did to "Strava" (requests it made, webhooks it was sent).
 
 Not part of Strava; everything lives under /sandbox/api/ so it cannot be
 mistaken for a Strava endpoint.
+
+Faults and counting (see `faults`; in memory, cleared by POST /reset):
+
+- ``POST /sandbox/api/faults`` casts a spell, JSON body::
+
+      {"kind": "500" | "502" | "503" | "429" | "401" | "404" | "slow",
+       "endpoint": "GET /activities/{id}" | "read" | "write" | null,  # null: every API call
+       "athlete_id": 123,          # optional: only this athlete's calls
+       "count": 3,                 # optional: for this many matching calls
+       "seconds": 20,              # optional: for this long (both: whichever ends first)
+       "latency_ms": 250}          # "slow" only: added to each matching call
+
+  Neither count nor seconds: until removed. Endpoints are call kinds as
+  counted below (``POST /oauth/token`` is one: a 401 there refuses a
+  refresh). A 429 answers with usage headers at the 15-minute limit.
+  Answers 201 with the spell (``id``, ``remaining``, ``seconds_left``, ``hits``).
+- ``GET /sandbox/api/faults`` lists live spells; ``DELETE /sandbox/api/faults``
+  removes all, ``DELETE /sandbox/api/faults/<id>`` one.
+- ``GET|POST /sandbox/api/latency`` reads or sets (``{"ms": 100}``) the
+  latency added to every call (also ``SANDBOX_LATENCY_MS`` at start).
+- ``GET /sandbox/api/calls`` counts calls by kind since the last reset:
+  ``{"calls": {"GET /activities/{id}": 12, ...}, "statuses": {"GET
+  /activities/{id} 200": 11, ...}, "reads": n, "writes": n, "total": n}``
+  (reads and writes count /api/v3 only); ``DELETE /sandbox/api/calls`` zeroes it.
 """
 
 from __future__ import annotations
@@ -178,6 +202,57 @@ def expire_tokens():
     body = _body()
     count = current().store.expire_tokens(body.get("athlete_id"))
     return jsonify({"expired": count})
+
+
+@bp.get("/faults")
+def list_faults():
+    return jsonify(current().faults.active())
+
+
+@bp.post("/faults")
+def add_fault():
+    try:
+        return jsonify(current().faults.add(_body())), 201
+    except (TypeError, ValueError) as exc:
+        _error(400, str(exc))
+
+
+@bp.delete("/faults")
+def clear_faults():
+    current().faults.clear()
+    return "", 204
+
+
+@bp.delete("/faults/<int:spell_id>")
+def remove_fault(spell_id: int):
+    if not current().faults.remove(spell_id):
+        _error(404, "no such fault")
+    return "", 204
+
+
+@bp.get("/latency")
+def get_latency():
+    return jsonify({"ms": current().faults.base_latency_ms})
+
+
+@bp.post("/latency")
+def set_latency():
+    try:
+        current().faults.set_latency(int(_body().get("ms", 0)))
+    except (TypeError, ValueError) as exc:
+        _error(400, str(exc), "ms")
+    return jsonify({"ms": current().faults.base_latency_ms})
+
+
+@bp.get("/calls")
+def count_calls():
+    return jsonify(current().faults.counts())
+
+
+@bp.delete("/calls")
+def reset_calls():
+    current().faults.reset_counts()
+    return "", 204
 
 
 @bp.post("/reset")

@@ -2,8 +2,9 @@
 
 Cross-cutting Strava behaviour lives in request hooks rather than in each
 view: every /api/v3 call is counted against the rate limits and carries the
-limit headers (errors included), and every /api/v3 and /oauth call is logged
-so tests can assert which calls the product made, or that it made none.
+limit headers (errors included), every /api/v3 and /oauth call is logged
+so tests can assert which calls the product made, or that it made none, and
+injected faults (see `faults`) are cast there before any view runs.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask import Flask, g, jsonify, request
 from . import admin, api, oauth, pages, subscriptions
 from .auth import bearer_token
 from .emulator import Emulator
+from .faults import call_kind
 from .shapes import fault
 
 _REDACTED = {"client_secret", "access_token", "refresh_token", "code"}
@@ -27,6 +29,21 @@ def _is_api(path: str) -> bool:
 
 def _is_logged(path: str) -> bool:
     return path.startswith("/api/v3") or path.startswith("/oauth/")
+
+
+# What Strava says with each status; the bodies are the shapes stravalib parses.
+_INJECTED_BODIES = {
+    401: ("Authorization Error", "Athlete", "access_token", "invalid"),
+    404: ("Record Not Found", "Activity", "id", "invalid"),
+    429: ("Rate Limit Exceeded", "Application", "rate limit", "exceeded"),
+}
+
+
+def _injected(status: int):
+    g.injected = status
+    if status in _INJECTED_BODIES:
+        return jsonify(fault(*_INJECTED_BODIES[status])), status
+    return jsonify({"message": "error", "errors": []}), status
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -46,6 +63,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         g.started = time.time()
         info = emulator.store.token(bearer_token())
         g.athlete_id = info["athlete_id"] if info else None
+        if g.athlete_id is None and request.path.startswith("/oauth/token"):
+            g.athlete_id = emulator.store.refresh_token_owner(request.values.get("refresh_token"))
+        g.call_kind = call_kind(request.method, request.url_rule.rule if request.url_rule else None, request.path)
+        latency_ms, status = emulator.faults.cast(g.call_kind, g.athlete_id)
+        if latency_ms:
+            time.sleep(latency_ms / 1000)
+        if status is not None:
+            return _injected(status)
         if _is_api(request.path):
             admitted, headers = emulator.limiter.admit(is_read=request.method in ("GET", "HEAD"))
             g.rate_headers = headers
@@ -58,8 +83,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if not _is_logged(request.path):
             return response
         if _is_api(request.path):
-            for name, value in (getattr(g, "rate_headers", None) or emulator.limiter.headers()).items():
+            headers = getattr(g, "rate_headers", None) or emulator.limiter.headers()
+            if getattr(g, "injected", None) == 429:
+                headers = emulator.limiter.headers_at_limit()
+            for name, value in headers.items():
                 response.headers[name] = value
+        if getattr(g, "call_kind", None):
+            emulator.faults.answered(g.call_kind, response.status_code)
         query = {
             key: ("***" if key in _REDACTED else value)
             for key, value in request.args.items()

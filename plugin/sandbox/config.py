@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "DELIVERY_ATTEMPTS": 3,
     "DELIVERY_RETRY_DELAY": 0.5,
     "VERIFY_TIMEOUT": 2.0,
+    # Added to every API and OAuth call (ms): Strava's own answer time, for scaling runs.
+    "LATENCY_MS": 0,
 }
 
 # Keys that may also come from the environment, as SANDBOX_<KEY>.
@@ -43,6 +45,7 @@ _ENV_KEYS = (
     "AUTO_APPROVE",
     "STATE_FILE",
     "PUBLIC_URL",
+    "LATENCY_MS",
 )
 
 _INT_KEYS = {
@@ -52,6 +55,7 @@ _INT_KEYS = {
     "READ_RATE_LIMIT_15MIN",
     "READ_RATE_LIMIT_DAILY",
     "DELIVERY_ATTEMPTS",
+    "LATENCY_MS",
 }
 _FLOAT_KEYS = {"DELIVERY_TIMEOUT", "DELIVERY_RETRY_DELAY", "VERIFY_TIMEOUT"}
 

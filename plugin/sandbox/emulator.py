@@ -18,6 +18,7 @@ from flask import current_app
 from . import shapes
 from .config import load_config
 from .delivery import Deliverer
+from .faults import Faults
 from .ratelimit import RateLimiter
 from .store import Store
 
@@ -68,6 +69,7 @@ class Emulator:
         self.store = Store(self.config["STATE_FILE"])
         self.limiter = RateLimiter(self.store, self.config)
         self.deliverer = Deliverer(self.store, self.config)
+        self.faults = Faults(base_latency_ms=self.config["LATENCY_MS"])
 
     @property
     def client_id(self) -> str:
@@ -241,6 +243,7 @@ class Emulator:
     def reset(self) -> None:
         self.deliverer.wait(5)
         self.store.reset()
+        self.faults.reset()
 
 
 def current() -> Emulator:

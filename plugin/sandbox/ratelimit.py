@@ -65,6 +65,14 @@ class RateLimiter:
         with self.store.lock:
             return self._headers(self._state())
 
+    def headers_at_limit(self) -> dict[str, str]:
+        """Headers of a 429: the 15-minute window (and its read share) used up."""
+        with self.store.lock:
+            rate = dict(self._state())
+        rate["usage_15min"] = max(rate["usage_15min"], rate["limit_15min"])
+        rate["read_usage_15min"] = max(rate["read_usage_15min"], rate["read_limit_15min"])
+        return self._headers(rate)
+
     @staticmethod
     def _headers(rate: dict[str, Any]) -> dict[str, str]:
         return {

@@ -244,6 +244,14 @@ class Store:
             self.save()
             return {"access_token": access, "refresh_token": refresh_token, **self.data["access_tokens"][access]}
 
+    def refresh_token_owner(self, refresh_token: str | None) -> int | None:
+        """Whose refresh token this is, so a fault can target one athlete's refresh."""
+        if not refresh_token:
+            return None
+        with self.lock:
+            record = self.data["refresh_tokens"].get(refresh_token)
+            return record["athlete_id"] if record else None
+
     def token(self, access_token: str | None) -> dict[str, Any] | None:
         """The token's grant if it is known and unexpired."""
         if not access_token:
