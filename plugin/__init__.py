@@ -49,7 +49,7 @@ def create_app(config: dict | None = None):
     from plugin.account import bp as account_bp
     from plugin.auth import bp as auth_bp
     from plugin.history import bp as history_bp
-    from plugin.ops import bp as ops_bp
+    from plugin.ops.routes import bp as ops_bp
     from plugin.pages import bp as pages_bp
     from plugin.settings import bp as settings_bp
     from plugin.webhook import bp as webhook_bp

@@ -40,6 +40,8 @@ class Settings:
     public_url: str
     encryption_key: str | None
     sandbox: bool
+    # Bearer token a Prometheus scraper must send to GET /metrics; unset keeps /metrics off.
+    metrics_token: str | None = None
 
     @property
     def secure_cookies(self) -> bool:
@@ -58,6 +60,7 @@ class Settings:
             "PUBLIC_URL": self.public_url,
             "ENCRYPTION_KEY": self.encryption_key,
             "SANDBOX": self.sandbox,
+            "METRICS_TOKEN": self.metrics_token,
             "SESSION_COOKIE_SECURE": self.secure_cookies,
             "SESSION_COOKIE_HTTPONLY": True,
             # Webhook bodies and forms are tiny; refuse anything large outright.
@@ -142,4 +145,5 @@ def load_settings(environ: dict | None = None, instance_path: str | os.PathLike 
         public_url=public_url.rstrip("/"),
         encryption_key=get("LIFTRUN_ENCRYPTION_KEY") or None,
         sandbox=sandbox,
+        metrics_token=get("METRICS_TOKEN") or None,
     )

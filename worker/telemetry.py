@@ -8,14 +8,64 @@ and know nothing about monitoring.
 from __future__ import annotations
 
 import logging
+import time
 
-from celery import Celery, bootsteps
+from celery import Celery, bootsteps, signals
 from flask import Flask
 
-from plugin.ops import heartbeat
+from plugin.ops import heartbeat, metrics
+from plugin.queue import PROCESS_EVENT
 from plugin.redis_client import get_redis
+from plugin.statuses import EventStatus
 
 log = logging.getLogger(__name__)
+
+# task id → monotonic start, for the duration histogram (one entry per running task in this process).
+_started: dict[str, float] = {}
+
+
+@signals.task_prerun.connect
+def _task_started(task_id=None, task=None, **_):
+    _started[task_id] = time.monotonic()
+
+
+@signals.task_postrun.connect
+def _task_finished(task_id=None, task=None, retval=None, state=None, **_):
+    started = _started.pop(task_id, None)
+    if started is not None and task is not None:
+        metrics.TASK_DURATION.labels(task.name, state or "UNKNOWN").observe(time.monotonic() - started)
+    if task is None or task.name != PROCESS_EVENT or state != "SUCCESS":
+        return
+    if retval == EventStatus.FAILED:
+        metrics.EVENTS_FAILED.inc()
+    else:
+        metrics.EVENTS_PROCESSED.labels(str(retval)).inc()
+
+
+@signals.task_retry.connect
+def _task_retried(sender=None, reason=None, **_):
+    if sender is not None and sender.name == PROCESS_EVENT:
+        metrics.EVENTS_DEFERRED.labels(_reason_label(reason)).inc()
+
+
+@signals.task_failure.connect
+def _task_crashed(sender=None, **_):
+    # An exception the task did not turn into a "failed" status: the event stays pending for the sweep.
+    if sender is not None and sender.name == PROCESS_EVENT:
+        metrics.EVENTS_FAILED.inc()
+
+
+def _reason_label(reason) -> str:
+    """The retry's cause as a short, bounded label: rate_limit, retry_later or error."""
+    from plugin.services.events import RetryLater
+    from plugin.strava.ratelimit import RateLimitDeferred
+
+    exc = getattr(reason, "exc", reason)
+    if isinstance(exc, RateLimitDeferred):
+        return "rate_limit"
+    if isinstance(exc, RetryLater):
+        return "retry_later"
+    return "error"
 
 
 def install(celery_app: Celery, flask_app: Flask) -> None:

@@ -4,8 +4,3 @@ Kept apart from the product's pages so an operator's probe never depends on a
 template, a login or the athlete-facing blueprints.
 """
 
-from flask import Blueprint
-
-bp = Blueprint("ops", __name__)
-
-from plugin.ops import routes  # noqa: E402,F401  (registers the routes)

@@ -7,7 +7,11 @@ of every outgoing URL instead of forking the library.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import requests
+
+from plugin.ops.metrics import count_strava_call
 
 STRAVA_ORIGIN = "https://www.strava.com"
 DEFAULT_TIMEOUT = 10.0
@@ -28,4 +32,11 @@ class BaseUrlSession(requests.Session):
 
     def request(self, method, url, *args, **kwargs):  # noqa: D401 - requests API
         kwargs.setdefault("timeout", self.timeout)
-        return super().request(method, self.rewrite(url), *args, **kwargs)
+        target = self.rewrite(url)
+        try:
+            response = super().request(method, target, *args, **kwargs)
+        except requests.RequestException:
+            count_strava_call(method, urlsplit(target).path, "error")
+            raise
+        count_strava_call(method, urlsplit(target).path, response.status_code)
+        return response

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from plugin.extensions import db
 from plugin.models import Athlete, InboxEvent
+from plugin.ops.metrics import count_event_received
 from plugin.queue import PROCESS_EVENT, enqueue
 from plugin.services.athletes import forget_athlete
 from plugin.services.subscriptions import stored_subscription_ids
@@ -36,6 +37,7 @@ def validate_subscription():
 
 
 def _ack(status: str, code: int = 200):
+    count_event_received(status)
     return jsonify(status=status), code
 
 

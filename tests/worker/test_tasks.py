@@ -88,3 +88,29 @@ def test_sweep_prunes_old_finished_events_but_never_pending_ones(app):
         remaining = set(db.session.scalars(select(InboxEvent.id)))
     assert old_done not in remaining
     assert {old_pending, recent_done} <= remaining
+
+
+def test_task_signals_count_deferrals_failures_and_durations(app):
+    from prometheus_client import REGISTRY
+
+    import worker.telemetry  # noqa: F401  (connects the signal handlers, as worker/__init__ does)
+    from worker.tasks import MAX_ERROR_RETRIES, process_event
+
+    def value(name, **labels):
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    deferred = value("liftrun_events_deferred_total", reason="error")
+    failed = value("liftrun_events_failed_total")
+    timed = value("liftrun_task_duration_seconds_count", task="liftrun.process_event", state="SUCCESS")
+    event_id = add_event(app, 11, dt.timedelta(0))
+    assert process_event.apply(args=[event_id]).get() == "failed"
+    assert value("liftrun_events_deferred_total", reason="error") == deferred + MAX_ERROR_RETRIES
+    assert value("liftrun_events_failed_total") == failed + 1
+    assert value("liftrun_task_duration_seconds_count", task="liftrun.process_event", state="SUCCESS") > timed
+
+    done = value("liftrun_events_processed_total", status="done")
+    with app.app_context():
+        db.session.get(InboxEvent, event_id).status = "done"
+        db.session.commit()
+    assert process_event.apply(args=[event_id]).get() == "done"
+    assert value("liftrun_events_processed_total", status="done") == done + 1
