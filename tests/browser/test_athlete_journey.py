@@ -42,33 +42,55 @@ def test_connect_advise_history_export_disconnect(stack, page, shoot):
     shoot("02-strava-authorize")
     page.get_by_role("button", name="Authorize").click()
 
-    # 3. Back on the product's settings page, logged in.
+    # 3. Back on the product's settings page, logged in: the welcome step asks for the goal only.
+    page.wait_for_url(f"{stack.product}/settings")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("one question first")
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text("History")
+    expect(page.locator("main")).to_contain_text("Until you choose, General fitness is in use")
+    expect(page.locator("input[name=goal]:checked")).to_have_count(0)
+    assert stack.sql("SELECT id FROM athletes") == [(ATHLETE,)]
+    shoot("03-welcome", mobile=True)
+
+    # 3a. Saving without a choice is refused: focus goes to the summary, whose link focuses the first choice.
+    page.get_by_role("button", name="Save my goal").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Nothing was saved")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link").click()
+    expect(page.get_by_label("Strength — lift heavier")).to_be_focused()
+    assert stack.sql("SELECT goal_chosen_at FROM athlete_settings") == [(None,)]
+
+    # 3b. Goal: strength. Saving re-evaluates in the background and shows the rest of the settings.
+    page.get_by_label("Strength — lift heavier").check()
+    page.get_by_role("button", name="Save my goal").click()
     page.wait_for_url(f"{stack.product}/settings")
     expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
-    expect(page.get_by_role("navigation", name="Main")).to_contain_text("History")
-    expect(page.get_by_label("General fitness — a bit of both")).to_be_checked()
-    assert stack.sql("SELECT id FROM athletes") == [(ATHLETE,)]
-    shoot("03-settings", mobile=True)
-
-    # 3b. Without JavaScript the server refuses a bad form as a whole: no lifting type ticked.
-    page.get_by_label("Strength — lift heavier").check()
-    page.get_by_label("Weight training").uncheck()
-    page.get_by_label("CrossFit").uncheck()
-    page.get_by_role("button", name="Save settings").click()
-    expect(page.locator("#lift_types-error")).to_have_text("Tick at least one lifting type.")
-    expect(page.get_by_role("alert").first).to_contain_text("Nothing was saved")
-    assert stack.sql("SELECT goal, lift_types FROM athlete_settings") == [("general", "WeightTraining,Crossfit")]
-    shoot("03b-settings-refused", mobile=True)
-    page.goto(stack.product + "/settings")
-
-    # 4. Goal: strength. Saving re-evaluates in the background.
-    page.get_by_label("Strength — lift heavier").check()
-    page.get_by_role("button", name="Save settings").click()
-    page.wait_for_url(f"{stack.product}/settings")
-    expect(page.get_by_role("status")).to_contain_text("re-evaluated in the background")
+    expect(page.get_by_role("status")).to_contain_text("your goal is Strength")
     expect(page.get_by_label("Strength — lift heavier")).to_be_checked()
     assert stack.sql("SELECT goal FROM athlete_settings") == [("strength",)]
-    shoot("04-settings-saved")
+    shoot("04-settings", mobile=True)
+
+    # 3c. Without JavaScript the server refuses a bad form as a whole: no lifting type ticked.
+    page.get_by_text("Sport types", exact=True).click()
+    page.get_by_label("Weight training").uncheck()
+    page.get_by_label("CrossFit").uncheck()
+    page.get_by_label("Hypertrophy — build muscle").check()
+    page.get_by_role("button", name="Save sport types").click()
+    expect(page.locator("#lift_types-error")).to_have_text("Tick at least one lifting type.")
+    expect(page.get_by_role("alert").first).to_contain_text("Nothing was saved")
+    expect(page.locator("#section-sports")).to_have_attribute("open", "")
+    assert stack.sql("SELECT goal, lift_types FROM athlete_settings") == [("strength", "WeightTraining,Crossfit")]
+    shoot("04b-settings-refused", mobile=True)
+    page.goto(stack.product + "/settings")
+
+    # 4. A folded section saved on its own: the pairing window.
+    page.get_by_text("Pairing window", exact=True).click()
+    page.get_by_label("Pairing window (hours)").fill("20")
+    page.get_by_role("button", name="Save pairing window").click()
+    page.wait_for_url(f"{stack.product}/settings")
+    expect(page.get_by_role("status")).to_contain_text("re-evaluated in the background")
+    assert stack.sql("SELECT goal, window_hours FROM athlete_settings") == [("strength", 20)]
+    shoot("04c-settings-saved")
 
     # 5. On the emulator: a lift, then a 40-min run 10 min after it ends.
     page.goto(stack.emu + "/")
