@@ -16,6 +16,10 @@ log = logging.getLogger(__name__)
 
 PROCESS_EVENT = "liftrun.process_event"
 REEVALUATE_ATHLETE = "liftrun.reevaluate_athlete"
+# The first week: look back on connect, write its advice on request, disconnect with removal.
+BACKFILL_ATHLETE = "liftrun.backfill_athlete"
+WRITE_CONNECT_ADVICE = "liftrun.write_connect_advice"
+DISCONNECT_ATHLETE = "liftrun.disconnect_athlete"
 
 
 def celery_init_app(app: Flask) -> Celery:

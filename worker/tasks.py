@@ -81,3 +81,33 @@ def sweep_inbox() -> int:
         process_event.delay(event_id)
         queued += 1
     return queued
+
+
+# ---------------------------------------------------------------- the first week (plugin/services/backfill.py)
+
+from plugin.history import progress  # noqa: E402
+from plugin.queue import BACKFILL_ATHLETE, WRITE_CONNECT_ADVICE  # noqa: E402
+from plugin.services import backfill  # noqa: E402
+
+
+@shared_task(name=BACKFILL_ATHLETE, bind=True, acks_late=True)
+def backfill_athlete(self, athlete_id: int) -> str:
+    try:
+        report = backfill.backfill_athlete(athlete_id)
+    except (RateLimitDeferred, events.RetryLater) as err:
+        _defer(self, err, err.countdown)
+    except AccessUnauthorized as err:
+        log.warning("Strava refused athlete %s's token for the look back: %s", athlete_id, err)
+        return "failed"
+    return "missing" if report is None else "done"
+
+
+@shared_task(name=WRITE_CONNECT_ADVICE, bind=True, acks_late=True)
+def write_connect_advice(self, athlete_id: int) -> str:
+    try:
+        report = backfill.write_connect_advice(athlete_id)
+    except (RateLimitDeferred, events.RetryLater) as err:
+        _defer(self, err, err.countdown)
+    progress.finish(progress.WRITING, athlete_id)
+    return "ignored" if report is None else "done"
+

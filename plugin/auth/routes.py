@@ -13,6 +13,7 @@ from flask_login import login_user
 from stravalib.exc import Fault
 
 from plugin.auth import bp
+from plugin.queue import BACKFILL_ATHLETE, enqueue
 from plugin.services.athletes import REQUIRED_SCOPES, REQUESTED_SCOPES, connect_athlete
 from plugin.strava.client import app_client
 
@@ -76,4 +77,5 @@ def callback():
 
     athlete = connect_athlete(athlete_data, dict(access_info), granted)
     login_user(athlete, remember=True)
+    enqueue(BACKFILL_ATHLETE, athlete.id)  # the look back on connect (plugin/services/backfill.py)
     return redirect(url_for("settings.edit"))

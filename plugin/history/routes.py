@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, render_template
+import logging
+
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
@@ -11,22 +13,31 @@ from plugin.coaching.codes import LIFT_FIRST
 from plugin.coaching.options import default_rules
 from plugin.extensions import db
 from plugin.history import bp
+from plugin.history import progress
 from plugin.history.chart import LEGEND, ChartPoint, render_gap_chart
+from plugin.history.first_look import connect_summary
 from plugin.history.summary import weekly_line
 from plugin.history.timezones import athlete_zone, zone_label
 from plugin.history.verdicts import tone
 from plugin.models import Activity, Pair
+from plugin.queue import WRITE_CONNECT_ADVICE, enqueue
+from plugin.services.backfill import preview_activity_count
+from plugin.settings.forms import GOAL_LABELS
+from plugin.statuses import Mode, PairOrigin, PairStatus
+
+log = logging.getLogger(__name__)
 
 CHART_WEEKS = 8
 LIST_LIMIT = 200
 
 STATUS_LABELS = {
-    "written": "Written to Strava",
-    "preview": "Preview only (not written to Strava)",
-    "opted_out": "Opted out (#noliftrun): not written",
-    "superseded": "Not written: a closer pair's advice is on this activity",
-    "pending": "Waiting to be written",
+    PairStatus.WRITTEN: "Written to Strava",
+    PairStatus.PREVIEW: "Preview only (not written to Strava)",
+    PairStatus.OPTED_OUT: "Opted out (#noliftrun): not written",
+    PairStatus.SUPERSEDED: "Not written: a closer pair's advice is on this activity",
+    PairStatus.PENDING: "Waiting to be written",
 }
+ORIGIN_LABELS = {PairOrigin.CONNECT: "Judged on connect"}
 ORDER_LABELS = {LIFT_FIRST: "Lift, then run", "run_first": "Run, then lift"}
 
 
@@ -55,6 +66,18 @@ def latest_activity_zone(athlete_id: int) -> str | None:
         .order_by(Activity.start_date.desc().nulls_last(), Activity.id.desc())
         .limit(1)
     )
+
+
+def goal_name(goal: str) -> str:
+    """"Strength", from the settings' "Strength — lift heavier"."""
+    return GOAL_LABELS.get(goal, goal.replace("_", " ")).split(" — ")[0]
+
+
+def earlier_goal_note(pair_goal: str | None, current_goal: str) -> str | None:
+    """Said on a pair judged under another goal than today's, whose colour follows that goal."""
+    if not pair_goal or pair_goal == current_goal:
+        return None
+    return f"Judged for your earlier goal ({goal_name(pair_goal)}), not for {goal_name(current_goal)}"
 
 
 def now_utc() -> dt.datetime:
@@ -103,6 +126,9 @@ def index():
             "advice": p.advice,
             "status": p.status,
             "status_label": STATUS_LABELS.get(p.status, p.status.replace("_", " ")),
+            "origin": p.origin,
+            "origin_label": ORIGIN_LABELS.get(p.origin),
+            "earlier_goal": earlier_goal_note(p.goal, settings.goal),
         }
         for p in pairs[:LIST_LIMIT]
     ]
@@ -122,4 +148,33 @@ def index():
         zone_name=zone_label(zone),
         mode=settings.mode,
         weeks=CHART_WEEKS,
+        first_look=connect_summary(athlete),
+        notes=progress.work_in_progress(athlete),
+        can_write=settings.mode == Mode.WRITE,
     )
+
+
+@bp.post("/history/write-connect-advice")
+@login_required
+def write_connect_advice():
+    """The athlete's go-ahead for the look back's previews; the worker writes them within the rate budget."""
+    athlete = current_user
+    count = preview_activity_count(athlete.id)
+    if count == 0:
+        flash("There is no advice from the look back waiting to be written.")
+        return redirect(url_for("history.index"), code=303)
+    if athlete.settings.mode != Mode.WRITE:
+        log.info("athlete %s asked to write look-back advice in %s mode; refused", athlete.id, athlete.settings.mode)
+        flash("LiftRun Coach is not in write mode, so nothing was written. "
+              "Switch to \"write advice to Strava\" in your settings first.")
+        return redirect(url_for("history.index"), code=303)
+    # Marked before queueing: a fast worker clears the marker when it is done.
+    progress.start(progress.WRITING, athlete.id, count)
+    if not enqueue(WRITE_CONNECT_ADVICE, athlete.id):
+        progress.finish(progress.WRITING, athlete.id)
+        flash("We could not start writing just now; nothing was written. Please try again in a minute.")
+        return redirect(url_for("history.index"), code=303)
+    log.info("athlete %s asked to write look-back advice on %s activities", athlete.id, count)
+    flash(f"Writing advice on {count} {'activity' if count == 1 else 'activities'} in the background, "
+          "within Strava's rate limit. Each one keeps your own text exactly as it is.")
+    return redirect(url_for("history.index"), code=303)
