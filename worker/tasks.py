@@ -1,4 +1,12 @@
-"""Thin tasks: load, call the services, translate 'not now' into a retry.
+"""Thin tasks: run one service call as one transaction, and say what a failure means.
+
+- waiting (rate budget, a 429, the athlete's lock, an activity not readable
+  yet) is a deferral: recorded on the inbox row, retried at the window's
+  reset, and never counted against the error retries;
+- Strava's bad minutes (5xx, timeouts) are retried with exponential backoff
+  and jitter, counted on the inbox row (`attempts`), then recorded as failed;
+- a refused token refresh parks the athlete's events until they reconnect;
+- anything else cannot succeed by trying again and fails at once.
 
 Tasks are idempotent (an event already processed is a no-op and a rewritten
 description equal to the current one is never sent), so `acks_late`
@@ -8,62 +16,99 @@ redelivery after a crash is safe.
 from __future__ import annotations
 
 import logging
+import os
+import random
 
 from celery import shared_task
-from stravalib.exc import AccessUnauthorized
 
+from plugin.extensions import db
 from plugin.queue import PROCESS_EVENT, REEVALUATE_ATHLETE
-from plugin.redis_client import get_redis
 from plugin.services import events
+from plugin.statuses import EventStatus
+from plugin.strava.errors import ReconnectNeeded, is_transient
 from plugin.strava.ratelimit import RateLimitDeferred
 
 log = logging.getLogger(__name__)
 
 SWEEP_INBOX = "liftrun.sweep_inbox"
-MAX_RETRIES = 12
 MAX_ERROR_RETRIES = 3
-DEFERRED_KEY = "liftrun:deferred-event:{}"
+# First pause after a Strava error; doubled per attempt, plus up to half again of jitter.
+ERROR_BACKOFF_SECONDS = float(os.environ.get("LIFTRUN_ERROR_BACKOFF_SECONDS", "15"))
+ERROR_BACKOFF_MAX = 900
 
 
-def _defer(task, err: Exception, countdown: int, event_id: int | None = None):
-    """Retry later; mark the event so the inbox sweep does not queue it a second time."""
-    log.info("task %s deferred for %ss: %s", task.name, countdown, err)
-    if event_id is not None:
-        try:
-            get_redis().set(DEFERRED_KEY.format(event_id), 1, ex=countdown + 300)
-        except Exception:  # noqa: BLE001 - the marker only saves duplicate work
-            log.warning("could not mark event %s as deferred", event_id)
-    raise task.retry(countdown=countdown, max_retries=MAX_RETRIES, exc=err)
+def error_backoff(attempt: int) -> int:
+    base = min(ERROR_BACKOFF_MAX, ERROR_BACKOFF_SECONDS * 2 ** max(0, attempt - 1))
+    return max(1, int(base + random.uniform(0, base / 2)))
+
+
+def _wait(task, err: Exception, countdown: int):
+    """Retry later without limit: waiting is not failing (deferrals are bounded by their causes)."""
+    raise task.retry(countdown=countdown, max_retries=None, exc=err)
+
+
+def _deferral(err: Exception) -> tuple[int, str] | None:
+    if isinstance(err, RateLimitDeferred):
+        return err.countdown, events.DeferReason.RATE_LIMIT
+    if isinstance(err, events.RetryLater):
+        return err.countdown, err.reason
+    return None
 
 
 @shared_task(name=PROCESS_EVENT, bind=True, acks_late=True)
 def process_event(self, event_id: int) -> str:
     try:
-        return events.process_event(event_id)
-    except (RateLimitDeferred, events.RetryLater) as err:
-        _defer(self, err, err.countdown, event_id)
-    except AccessUnauthorized as err:
-        log.warning("Strava refused the athlete's token for event %s: %s", event_id, err)
-        events.mark_failed(event_id, f"unauthorized: {err}")
-        return "failed"
-    except Exception as err:  # noqa: BLE001 - Strava 5xx, network, unexpected data
-        from plugin.extensions import db
-
+        status = events.process_event(event_id)
+        db.session.commit()
+        return status
+    except ReconnectNeeded as err:
         db.session.rollback()
-        if self.request.retries < MAX_ERROR_RETRIES:
-            log.warning("event %s failed (%s); retrying", event_id, err)
-            _defer(self, err, 30 * (self.request.retries + 1), event_id)
-        log.exception("event %s failed for good", event_id)
+        status = events.park_athlete(event_id, str(err))
+        db.session.commit()
+        return status
+    except Exception as err:  # noqa: BLE001 - sorted by kind below
+        db.session.rollback()
+        deferral = _deferral(err)
+        if deferral is not None:
+            countdown, reason = deferral
+            log.info("event %s waits %ss (%s): %s", event_id, countdown, reason, err)
+            events.note_deferral(event_id, countdown, reason)
+            db.session.commit()
+            _wait(self, err, countdown)
+        if is_transient(err):
+            attempts = events.error_attempts(event_id) + 1
+            if attempts <= MAX_ERROR_RETRIES:
+                countdown = error_backoff(attempts)
+                log.warning("event %s failed (%s); retry %s in %ss", event_id, err, attempts, countdown)
+                events.note_deferral(event_id, countdown, events.DeferReason.STRAVA_ERROR, error=True)
+                db.session.commit()
+                _wait(self, err, countdown)
+            log.error("event %s failed for good after %s attempts: %s", event_id, attempts, err)
+        else:
+            log.exception("event %s cannot succeed; failed at once", event_id)
         events.mark_failed(event_id, repr(err))
-        return "failed"
+        db.session.commit()
+        return EventStatus.FAILED
 
 
 @shared_task(name=REEVALUATE_ATHLETE, bind=True, acks_late=True)
 def reevaluate_athlete(self, athlete_id: int) -> str:
     try:
-        return events.reevaluate_athlete(athlete_id)
-    except (RateLimitDeferred, events.RetryLater) as err:
-        _defer(self, err, err.countdown)
+        status = events.reevaluate_athlete(athlete_id)
+        db.session.commit()
+        return status
+    except ReconnectNeeded as err:
+        db.session.rollback()
+        log.warning("athlete %s must reconnect before re-evaluation: %s", athlete_id, err)
+        return EventStatus.IGNORED
+    except Exception as err:  # noqa: BLE001
+        db.session.rollback()
+        deferral = _deferral(err)
+        if deferral is not None:
+            _wait(self, err, deferral[0])
+        if is_transient(err) and self.request.retries < MAX_ERROR_RETRIES:
+            _wait(self, err, error_backoff(self.request.retries + 1))
+        raise
 
 
 @shared_task(name=SWEEP_INBOX)
@@ -71,13 +116,11 @@ def sweep_inbox() -> int:
     """Queue events whose enqueue was lost (broker down while the webhook answered)
     and forget finished ones past their retention."""
     pruned = events.prune_inbox()
+    db.session.commit()
     if pruned:
         log.info("pruned %s finished inbox events", pruned)
-    redis = get_redis()
     queued = 0
     for event_id in events.pending_event_ids():
-        if redis.exists(DEFERRED_KEY.format(event_id)):
-            continue
         process_event.delay(event_id)
         queued += 1
     return queued

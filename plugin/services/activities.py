@@ -40,3 +40,30 @@ def store_strava_activity(athlete_id: int, strava_activity) -> Activity:
     if "description" in type(strava_activity).model_fields:
         row.opted_out = is_opted_out(strava_activity.name, strava_activity.description)
     return row
+
+
+# What Strava's `updates` payload of an activity update event can say, and the column it sets.
+PAYLOAD_COLUMNS = {"title": "name", "type": "sport_type", "private": None}
+
+
+def payload_suffices(row: Activity | None, updates: dict | None) -> bool:
+    """True when the event's `updates` tell us everything that changed on a stored activity.
+
+    An empty payload says nothing (something else changed), and a title that
+    drops the opt-out tag needs a read: the tag may still be in the description.
+    """
+    if row is None or not updates or not set(updates) <= set(PAYLOAD_COLUMNS):
+        return False
+    if row.opted_out and "title" in updates and not is_opted_out(str(updates["title"])):
+        return False
+    return True
+
+
+def apply_update_payload(row: Activity, updates: dict) -> None:
+    """Change the stored activity as the event's payload says, without reading Strava."""
+    for key, value in updates.items():
+        column = PAYLOAD_COLUMNS[key]
+        if column is not None:
+            setattr(row, column, str(value))
+    if "title" in updates and is_opted_out(row.name):
+        row.opted_out = True

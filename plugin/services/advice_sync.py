@@ -2,8 +2,10 @@
 
 This is the worker's core loop, kept out of the Celery task so it can be tested
 and reused: pairs are recomputed from stored activities by the pure engine, the
-Pair table is synced for the affected time range, and each later activity gets
-exactly one block (or none), written only when the description would change.
+Pair table is synced for the affected time range (the plan), and each later
+activity gets exactly one block (or none), written only when the description
+would change. Nothing here commits: the task that called us owns the
+transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from plugin.coaching import EngineOptions, evaluate
 from plugin.description_block import is_opted_out, remove_block, render_block, upsert_block
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, Pair, utcnow
+from plugin.services.activities import store_strava_activity
+from plugin.statuses import Mode, PairStatus, WriteOutcome
 
 log = logging.getLogger(__name__)
 
@@ -70,14 +74,26 @@ def _choose(pairs):
     return min(pairs, key=lambda p: (p.gap_minutes, p.first_id))
 
 
-def sync_range(athlete: Athlete, client, start: dt.datetime, end: dt.datetime, *,
-               rewrite_only_written: bool = False) -> SyncReport:
-    """Re-judge pairs whose later activity starts in [start, end] and update Strava.
+@dataclass
+class Target:
+    """One description to change: `block` goes on, or (None) ours comes off."""
 
-    An activity is only read from Strava when one of its pairs appeared,
-    changed or disappeared, which keeps us well inside the rate limits. With
+    activity_id: int
+    block: str | None
+    rows: list[tuple[Pair, object]]
+    chosen: object | None
+    opted_out: bool = False
+
+
+def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
+               rewrite_only_written: bool = False,
+               carry: frozenset[int] = frozenset()) -> tuple[list[Target], SyncReport]:
+    """Re-judge pairs whose later activity starts in [start, end], from stored activities only.
+
+    Updates the Pair rows in the session and returns the descriptions that
+    must change; nothing is read from or written to Strava here. With
     `rewrite_only_written`, only activities that already carry our block are
-    written (a settings change must not write pairs that were only previewed).
+    targets (a settings change must not write pairs that were only previewed).
     """
     settings = athlete.settings
     window = dt.timedelta(hours=settings.window_hours)
@@ -112,15 +128,15 @@ def sync_range(athlete: Athlete, client, start: dt.datetime, end: dt.datetime, *
     targets: dict[int, list] = {}
     for verdict in fresh:
         targets.setdefault(verdict.later_id, []).append(verdict)
-    touched: set[int] = set()
+    touched: set[int] = {activity_id for activity_id in carry if activity_id in by_id}
     for key, row in stored_by_key.items():
         if key not in fresh_keys:
-            if row.later_id in by_id and row.status == "written":
+            if row.later_id in by_id and row.status == PairStatus.WRITTEN:
                 touched.add(row.later_id)
             db.session.delete(row)
 
     report = SyncReport()
-    now = utcnow()
+    plan: list[Target] = []
     for later_id in sorted(set(targets) | touched):
         chosen = _choose(targets[later_id]) if later_id in targets else None
         rows_for_target = []
@@ -128,7 +144,8 @@ def sync_range(athlete: Athlete, client, start: dt.datetime, end: dt.datetime, *
         for verdict in targets.get(later_id, []):
             row = stored_by_key.get((verdict.lift_id, verdict.run_id))
             if row is None:
-                row = Pair(athlete_id=athlete.id, lift_id=verdict.lift_id, run_id=verdict.run_id, status="pending")
+                row = Pair(athlete_id=athlete.id, lift_id=verdict.lift_id, run_id=verdict.run_id,
+                           status=PairStatus.PENDING)
                 db.session.add(row)
                 changed = True
             elif row.advice != verdict.advice or row.verdict != verdict.verdict:
@@ -136,39 +153,94 @@ def sync_range(athlete: Athlete, client, start: dt.datetime, end: dt.datetime, *
             _copy_verdict(row, verdict, by_id[later_id].start_date)
             rows_for_target.append((row, verdict))
 
-        already_written = any(row.status == "written" for row, _ in rows_for_target) or later_id in touched
-        if settings.mode != "write":
+        already_written = any(row.status == PairStatus.WRITTEN for row, _ in rows_for_target) or later_id in touched
+        if by_id[later_id].opted_out:
+            # The athlete opted out: our block comes off once (if it is there), then never again.
             for row, _ in rows_for_target:
-                row.status = "preview"
+                row.status = PairStatus.OPTED_OUT
+            report.opted_out += 1
+            if already_written and settings.mode == Mode.WRITE:
+                plan.append(Target(later_id, None, rows_for_target, None, opted_out=True))
+            continue
+        if settings.mode != Mode.WRITE:
+            for row, _ in rows_for_target:
+                row.status = PairStatus.PREVIEW
             report.previewed += len(rows_for_target)
             continue
-        if not changed and all(row.status in ("written", "opted_out", "superseded") for row, _ in rows_for_target):
+        if not changed and all(row.status in _SETTLED for row, _ in rows_for_target):
             report.unchanged += 1
             continue
         if rewrite_only_written and not already_written:
             for row, _ in rows_for_target:
-                row.status = row.status if row.status != "pending" else "preview"
+                row.status = row.status if row.status != PairStatus.PENDING else PairStatus.PREVIEW
             continue
-
         block = render_block(chosen.advice, settings_url()) if chosen else None
-        outcome = write_description(client, later_id, block)
-        if outcome == "opted_out":
-            report.opted_out += 1
-        elif outcome == "written":
-            report.written += 1 if block else 0
-            report.removed += 0 if block else 1
+        plan.append(Target(later_id, block, rows_for_target, chosen))
+    return plan, report
+
+
+_SETTLED = (PairStatus.WRITTEN, PairStatus.OPTED_OUT, PairStatus.SUPERSEDED)
+# Re-plans allowed when fresh reads show the stored activities were out of date.
+MAX_REPLANS = 2
+
+
+def sync_range(athlete: Athlete, strava, start: dt.datetime, end: dt.datetime, *,
+               rewrite_only_written: bool = False) -> SyncReport:
+    """Plan from stored activities, then write each changed description (compare before write).
+
+    Each write is built from the description as read in this task. When that
+    read shows the activity changed in a way that alters the plan (sport
+    type, times, the opt-out tag), the range is planned again from the fresh
+    data before anything is written.
+    """
+    carry: frozenset[int] = frozenset()
+    for _ in range(MAX_REPLANS + 1):
+        plan, report = plan_range(athlete, start, end, rewrite_only_written=rewrite_only_written, carry=carry)
+        carry = carry | {t.activity_id for t in plan if t.block is None}
+        stale = _refresh_targets(athlete, strava, plan)
+        if not stale:
+            break
+        log.info("activities %s changed on Strava since planning; planning again", sorted(stale))
+    now = utcnow()
+    for target in plan:
+        outcome = write_description(strava, target)
+        if outcome == WriteOutcome.OPTED_OUT or target.opted_out:
+            report.opted_out += 0 if target.opted_out else 1
+            report.removed += 1 if outcome == WriteOutcome.WRITTEN else 0
+        elif outcome == WriteOutcome.WRITTEN:
+            report.written += 1 if target.block else 0
+            report.removed += 0 if target.block else 1
         else:
             report.unchanged += 1
-        for row, verdict in rows_for_target:
-            if outcome == "opted_out":
-                row.status = "opted_out"
-            elif verdict is chosen:
-                row.status = "written"
+        for row, verdict in target.rows:
+            if outcome == WriteOutcome.OPTED_OUT or target.opted_out:
+                row.status = PairStatus.OPTED_OUT
+            elif verdict is target.chosen:
+                row.status = PairStatus.WRITTEN
                 row.written_at = now
             else:
-                row.status = "superseded"
-    db.session.commit()
+                row.status = PairStatus.SUPERSEDED
+    db.session.flush()
     return report
+
+
+def _refresh_targets(athlete: Athlete, strava, plan: list[Target]) -> set[int]:
+    """Read each target fresh (or reuse this task's read) and store it; ids whose engine input moved."""
+    stale: set[int] = set()
+    for target in plan:
+        try:
+            current = strava.fresh_activity(target.activity_id)
+        except ObjectNotFound:
+            continue
+        row = db.session.get(Activity, target.activity_id)
+        before = row.as_engine_input() if row is not None else None
+        opted_before = row.opted_out if row is not None else False
+        row = store_strava_activity(athlete.id, current)
+        if before != row.as_engine_input() or opted_before != row.opted_out:
+            stale.add(target.activity_id)
+    if stale:
+        db.session.flush()
+    return stale
 
 
 def _copy_verdict(row: Pair, verdict, later_start: dt.datetime) -> None:
@@ -186,30 +258,30 @@ def _copy_verdict(row: Pair, verdict, later_start: dt.datetime) -> None:
     row.advice = verdict.advice
 
 
-def write_description(client, activity_id: int, block: str | None) -> str:
-    """Re-read the description, put our block in (or take it out), write once if changed.
+def write_description(strava, target: Target) -> WriteOutcome:
+    """Put our block in (or take it out) of the fresh description; one PUT only if it changes.
 
     One PUT carries the whole new description, so a failure can never leave a
-    half-written one on Strava.
+    half-written one on Strava; everything that is not our block is kept.
     """
     try:
-        current = client.get_activity(activity_id)
+        current = strava.fresh_activity(target.activity_id)
     except ObjectNotFound:
-        log.info("activity %s is gone from Strava; nothing to write", activity_id)
-        return "unchanged"
+        log.info("activity %s is gone from Strava; nothing to write", target.activity_id)
+        return WriteOutcome.UNCHANGED
     description = current.description or ""
-    if is_opted_out(current.name, description):
-        log.info("activity %s carries the opt-out tag; not writing", activity_id)
-        row = db.session.get(Activity, activity_id)
+    opted_out = target.opted_out or is_opted_out(current.name, description)
+    if opted_out:
+        row = db.session.get(Activity, target.activity_id)
         if row is not None:
             row.opted_out = True
-        return "opted_out"
-    new = upsert_block(description, block) if block else remove_block(description)
+    new = remove_block(description) if opted_out or not target.block else upsert_block(description, target.block)
     if new == description:
-        return "unchanged"
-    client.update_activity(activity_id, description=new)
-    log.info("wrote advice block on activity %s", activity_id)
-    return "written"
+        return WriteOutcome.OPTED_OUT if opted_out else WriteOutcome.UNCHANGED
+    strava.update_description(target.activity_id, new)
+    log.info("%s advice block on activity %s", "removed" if new == remove_block(description) else "wrote",
+             target.activity_id)
+    return WriteOutcome.WRITTEN
 
 
 def forget_activity(athlete: Athlete, activity_id: int) -> tuple[dt.datetime, dt.datetime] | None:
@@ -222,15 +294,15 @@ def forget_activity(athlete: Athlete, activity_id: int) -> tuple[dt.datetime, dt
     starts = [p.later_start for p in former if p.later_start] + ([row.start_date] if row and row.start_date else [])
     if row is not None:
         db.session.delete(row)
-    db.session.commit()
+    db.session.flush()
     if not starts:
         return None
     return min(starts), max(starts)
 
 
-def reevaluate_recent(athlete: Athlete, client, now: dt.datetime | None = None) -> SyncReport:
+def reevaluate_recent(athlete: Athlete, strava, now: dt.datetime | None = None) -> SyncReport:
     now = now or utcnow()
     return sync_range(
-        athlete, client, now - dt.timedelta(days=REEVALUATE_DAYS), now + dt.timedelta(days=1),
+        athlete, strava, now - dt.timedelta(days=REEVALUATE_DAYS), now + dt.timedelta(days=1),
         rewrite_only_written=True,
     )

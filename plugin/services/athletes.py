@@ -8,6 +8,8 @@ from sqlalchemy import delete
 
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, AthleteSettings, InboxEvent, Pair
+from plugin.queue import PROCESS_EVENT, enqueue
+from plugin.services.events import unpark_athlete
 from plugin.strava.client import store_tokens
 
 log = logging.getLogger(__name__)
@@ -29,7 +31,12 @@ def connect_athlete(athlete_data: dict, access_info: dict, granted: set[str]) ->
     store_tokens(athlete, access_info)
     # Zones are fetched lazily by the worker; a reconnect may have changed scopes.
     athlete.hr_zones = None
+    athlete.zones_read_at = None
+    athlete.needs_reconnect = False
+    parked = unpark_athlete(athlete.id)
     db.session.commit()
+    for event_id in parked:  # replayed now that Strava accepts us again
+        enqueue(PROCESS_EVENT, event_id)
     return athlete
 
 

@@ -6,11 +6,14 @@ import logging
 import os
 import time
 
+import requests
 from flask import current_app
 from stravalib import Client
+from stravalib.exc import Fault
 
 from plugin.extensions import db
 from plugin.redis_client import get_redis
+from plugin.strava.errors import ReconnectNeeded, StravaUnavailable, status_of
 from plugin.strava.ratelimit import RateBudget
 from plugin.strava.session import BaseUrlSession
 
@@ -47,21 +50,39 @@ def store_tokens(athlete, access_info: dict) -> None:
     athlete.expires_at = int(access_info["expires_at"])
 
 
-def athlete_client(athlete, *, budget: RateBudget | None = None) -> Client:
-    """A client for one athlete, refreshing (and storing) the token first if needed."""
+def refresh_athlete_token(athlete) -> None:
+    """Exchange the refresh token now and store the new tokens.
+
+    Committed at once, whatever else the task has pending: Strava may rotate
+    the refresh token, and losing the new one to a later rollback would
+    disconnect the athlete. A refusal (400/401) raises `ReconnectNeeded`.
+    """
     cipher = _cipher()
-    if athlete.expires_at - REFRESH_MARGIN_SECONDS <= time.time():
+    try:
         refreshed = app_client().refresh_access_token(
             client_id=current_app.config["STRAVA_CLIENT_ID"],
             client_secret=current_app.config["STRAVA_CLIENT_SECRET"],
             refresh_token=cipher.decrypt(athlete.refresh_token_enc),
         )
-        store_tokens(athlete, refreshed)
-        db.session.commit()
-        log.info("refreshed Strava token for athlete %s", athlete.id)
+    except Fault as exc:
+        status = status_of(exc)
+        if status in (400, 401, 403):
+            raise ReconnectNeeded(f"Strava refused the token refresh ({status})") from None
+        raise StravaUnavailable(f"token refresh answered {status}") from None
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        raise StravaUnavailable(f"token refresh failed: {type(exc).__name__}") from None
+    store_tokens(athlete, refreshed)
+    db.session.commit()
+    log.info("refreshed Strava token for athlete %s", athlete.id)
+
+
+def athlete_client(athlete, *, budget: RateBudget | None = None) -> Client:
+    """A client for one athlete, refreshing (and storing) the token first if needed."""
+    if athlete.expires_at - REFRESH_MARGIN_SECONDS <= time.time():
+        refresh_athlete_token(athlete)
     limiter = (budget or rate_budget()).record
     return Client(
-        access_token=cipher.decrypt(athlete.access_token_enc),
+        access_token=_cipher().decrypt(athlete.access_token_enc),
         rate_limiter=limiter,
         requests_session=_session(),
     )

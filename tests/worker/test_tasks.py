@@ -39,27 +39,31 @@ def add_event(app, object_id: int, age: dt.timedelta) -> int:
 
 
 def test_unreachable_strava_is_retried_then_recorded_as_failed(app, redis_client, caplog):
-    from worker.tasks import DEFERRED_KEY, MAX_ERROR_RETRIES, process_event
+    from worker.tasks import MAX_ERROR_RETRIES, process_event
 
     event_id = add_event(app, 1, dt.timedelta(0))
     # Eagerly applied, Celery runs each retry inline, so one call walks the whole retry path.
     assert process_event.apply(args=[event_id]).get() == "failed"
     assert caplog.text.count(f"event {event_id} failed (") == MAX_ERROR_RETRIES
-    assert redis_client.exists(DEFERRED_KEY.format(event_id))
     with app.app_context():
         event = db.session.get(InboxEvent, event_id)
         assert event.status == "failed"
+        assert event.attempts == MAX_ERROR_RETRIES  # our own count, on the inbox row
+        assert event.deferred_until is None and event.deferred_reason is None
         assert "Connection" in event.error
 
 
 def test_sweep_queues_only_stale_undeferred_events(app, redis_client):
-    from worker.tasks import DEFERRED_KEY, sweep_inbox
+    from worker.tasks import sweep_inbox
 
     stale = add_event(app, 3, dt.timedelta(minutes=10))
     deferred = add_event(app, 4, dt.timedelta(minutes=10))
     add_event(app, 5, dt.timedelta(seconds=5))
-    redis_client.set(DEFERRED_KEY.format(deferred), 1)
     with app.app_context():
+        waiting = db.session.get(InboxEvent, deferred)
+        waiting.deferred_until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=5)
+        waiting.deferred_reason = "rate_limit"
+        db.session.commit()
         assert sweep_inbox() == 1
     assert queued_tasks(redis_client) == [{"task": "liftrun.process_event", "args": [stale]}]
 

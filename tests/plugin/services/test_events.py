@@ -77,7 +77,9 @@ class World:
             assert resp.status_code == 200
         with self.app.app_context():
             event_id = db.session.scalar(select(InboxEvent.id).where(InboxEvent.event_time == self.clock))
-            return process_event(event_id)
+            status = process_event(event_id)
+            db.session.commit()  # the task owns the transaction; here the test plays the task
+            return status
 
     def description(self, activity_id):
         return requests.get(f"{self.emu}/sandbox/api/activities/{activity_id}").json()["description"]
@@ -148,6 +150,7 @@ def test_goal_change_rewrites_our_block_only(world):
     world.set(goal="endurance")
     with world.app.app_context():
         assert reevaluate_athlete(ATHLETE) == "done"
+        db.session.commit()
         assert db.session.scalars(select(Pair.verdict)).one() == "fits_goal_lift_first"
     after = world.description(run)
     assert after != before
@@ -243,12 +246,27 @@ def test_expired_token_is_refreshed_and_stored_before_calls(world):
     assert not [c for c in calls if c["path"].startswith("/api/") and c["status"] == 401]
 
 
-def test_revoked_token_marks_event_failed_without_500(world):
-    from stravalib.exc import AccessUnauthorized
-
+def test_token_refused_early_is_refreshed_once_and_the_event_completes(world):
+    world.set(goal="strength")
+    lift = world.upload("WeightTraining", LIFT_START, 60)
+    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=90), 40, description="Felt good")
+    world.deliver(lift)
+    # Strava invalidates the token we believe valid for hours yet (revoked, or expired early).
     requests.post(f"{world.emu}/sandbox/api/tokens/expire", json={"athlete_id": ATHLETE})
+    assert world.deliver(run) == "done"
+    assert world.description(run).count(SIGNATURE) == 1
+    statuses = requests.get(f"{world.emu}/sandbox/api/calls").json()["statuses"]
+    assert statuses.get("POST /oauth/token 200", 0) == 2  # connect, then the one refresh
+    assert sum(v for k, v in statuses.items() if k.endswith(" 401")) == 1
+
+
+def test_refused_refresh_parks_the_event_and_flags_the_athlete(world):
+    from plugin.strava.errors import ReconnectNeeded
+
     run = world.upload("Run", LIFT_START, 30)
-    with pytest.raises(AccessUnauthorized):
+    requests.post(f"{world.emu}/sandbox/api/faults", json={"kind": "401"})
+    requests.post(f"{world.emu}/sandbox/api/faults", json={"kind": "401", "endpoint": "POST /oauth/token"})
+    with pytest.raises(ReconnectNeeded):
         world.deliver(run)
 
 

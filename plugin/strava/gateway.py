@@ -1,0 +1,95 @@
+"""One athlete's Strava calls for the length of one task.
+
+Three rules live here so the pipeline does not repeat them at every call:
+a 401 refreshes the token once and retries (only a refused refresh means
+"reconnect"); every failure is translated by kind (`errors`); and each
+detailed read is remembered, so an activity read earlier in the same task is
+not read again just to write on it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+import requests
+from stravalib import Client
+from stravalib.exc import AccessUnauthorized, Fault, ObjectNotFound
+
+from plugin.strava.client import athlete_client, refresh_athlete_token
+from plugin.strava.errors import ReconnectNeeded, StravaUnavailable, status_of
+from plugin.strava.ratelimit import RateBudget, RateLimitDeferred, seconds_to_next_quarter
+
+log = logging.getLogger(__name__)
+
+
+class AthleteStrava:
+    def __init__(self, athlete, budget: RateBudget):
+        self.athlete = athlete
+        self.budget = budget
+        self._client: Client | None = None
+        self._refreshed = False
+        self.read_now: dict[int, Any] = {}  # activity id -> DetailedActivity read in this task
+        self.calls = 0
+
+    @property
+    def client(self) -> Client:
+        if self._client is None:
+            self._client = athlete_client(self.athlete, budget=self.budget)
+        return self._client
+
+    def _call(self, what: Callable[[Client], Any]) -> Any:
+        try:
+            return self._translate(what)
+        except AccessUnauthorized:
+            if self._refreshed:
+                raise ReconnectNeeded("Strava refused the athlete's token even after a refresh") from None
+            log.info("Strava refused the token of athlete %s; refreshing once", self.athlete.id)
+            refresh_athlete_token(self.athlete)
+            self._refreshed = True
+            self._client = None
+            try:
+                return self._translate(what)
+            except AccessUnauthorized:
+                raise ReconnectNeeded("Strava refused the athlete's fresh token") from None
+
+    def _translate(self, what: Callable[[Client], Any]) -> Any:
+        self.calls += 1
+        try:
+            return what(self.client)
+        except (ObjectNotFound, AccessUnauthorized):
+            raise
+        except Fault as exc:
+            status = status_of(exc)
+            if status == 429:
+                raise RateLimitDeferred(seconds_to_next_quarter(self.budget.clock()), "Strava answered 429") from None
+            if status is not None and status >= 500:
+                raise StravaUnavailable(f"Strava answered {status}") from None
+            raise
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise StravaUnavailable(f"Strava unreachable: {type(exc).__name__}") from None
+
+    # ------------------------------------------------------------ calls
+
+    def get_activity(self, activity_id: int):
+        activity = self._call(lambda c: c.get_activity(activity_id))
+        self.read_now[int(activity_id)] = activity
+        return activity
+
+    def fresh_activity(self, activity_id: int):
+        """The activity as read in this task, or read now: never an older copy."""
+        return self.read_now.get(int(activity_id)) or self.get_activity(activity_id)
+
+    def list_activities(self, after, before, limit: int = 100) -> list:
+        return self._call(lambda c: list(c.get_activities(after=after, before=before, limit=limit)))
+
+    def get_athlete_zones(self):
+        return self._call(lambda c: c.get_athlete_zones())
+
+    def get_activity_zones(self, activity_id: int) -> list:
+        return self._call(lambda c: list(c.get_activity_zones(activity_id)))
+
+    def update_description(self, activity_id: int, description: str):
+        updated = self._call(lambda c: c.update_activity(activity_id, description=description))
+        self.read_now[int(activity_id)] = updated
+        return updated
