@@ -203,10 +203,9 @@ def sync_range(athlete: Athlete, strava, start: dt.datetime, end: dt.datetime, *
         log.info("activities %s changed on Strava since planning; planning again", sorted(stale))
     now = utcnow()
     for target in plan:
-        outcome = write_description(strava, target)
-        if outcome == WriteOutcome.OPTED_OUT or target.opted_out:
+        outcome = write_description(strava, target.activity_id, target.block, opted_out=target.opted_out)
+        if outcome == WriteOutcome.OPTED_OUT:
             report.opted_out += 0 if target.opted_out else 1
-            report.removed += 1 if outcome == WriteOutcome.WRITTEN else 0
         elif outcome == WriteOutcome.WRITTEN:
             report.written += 1 if target.block else 0
             report.removed += 0 if target.block else 1
@@ -258,30 +257,35 @@ def _copy_verdict(row: Pair, verdict, later_start: dt.datetime) -> None:
     row.advice = verdict.advice
 
 
-def write_description(strava, target: Target) -> WriteOutcome:
+def write_description(strava, activity_id: int, block: str | None, *, opted_out: bool = False) -> WriteOutcome:
     """Put our block in (or take it out) of the fresh description; one PUT only if it changes.
 
     One PUT carries the whole new description, so a failure can never leave a
     half-written one on Strava; everything that is not our block is kept.
+    `strava` is an `AthleteStrava` (reuses this task's read) or a bare
+    stravalib client (reads now).
     """
+    read = getattr(strava, "fresh_activity", None) or strava.get_activity
     try:
-        current = strava.fresh_activity(target.activity_id)
+        current = read(activity_id)
     except ObjectNotFound:
-        log.info("activity %s is gone from Strava; nothing to write", target.activity_id)
+        log.info("activity %s is gone from Strava; nothing to write", activity_id)
         return WriteOutcome.UNCHANGED
     description = current.description or ""
-    opted_out = target.opted_out or is_opted_out(current.name, description)
+    opted_out = opted_out or is_opted_out(current.name, description)
     if opted_out:
-        row = db.session.get(Activity, target.activity_id)
+        row = db.session.get(Activity, activity_id)
         if row is not None:
             row.opted_out = True
-    new = remove_block(description) if opted_out or not target.block else upsert_block(description, target.block)
+    new = remove_block(description) if opted_out or not block else upsert_block(description, block)
     if new == description:
         return WriteOutcome.OPTED_OUT if opted_out else WriteOutcome.UNCHANGED
-    strava.update_description(target.activity_id, new)
-    log.info("%s advice block on activity %s", "removed" if new == remove_block(description) else "wrote",
-             target.activity_id)
-    return WriteOutcome.WRITTEN
+    if hasattr(strava, "update_description"):
+        strava.update_description(activity_id, new)
+    else:
+        strava.update_activity(activity_id, description=new)
+    log.info("%s advice block on activity %s", "took off" if opted_out or not block else "wrote", activity_id)
+    return WriteOutcome.OPTED_OUT if opted_out else WriteOutcome.WRITTEN
 
 
 def forget_activity(athlete: Athlete, activity_id: int) -> tuple[dt.datetime, dt.datetime] | None:

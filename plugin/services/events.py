@@ -23,6 +23,7 @@ import random
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
+from stravalib.exc import Fault
 
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, InboxEvent, utcnow
@@ -31,7 +32,7 @@ from plugin.services.activities import apply_update_payload, payload_suffices, s
 from plugin.services.advice_sync import MAX_ACTIVITY, SyncReport, forget_activity, reevaluate_recent, sync_range
 from plugin.statuses import EventStatus, Mode
 from plugin.strava.client import rate_budget
-from plugin.strava.errors import ObjectNotFound, StravaUnavailable
+from plugin.strava.errors import ObjectNotFound, StravaUnavailable, is_transient
 from plugin.strava.gateway import AthleteStrava
 
 log = logging.getLogger(__name__)
@@ -231,20 +232,29 @@ def discover_partners(work: EventWork, activity: Activity) -> None:
 
 
 def refresh_zones_if_due(work: EventWork) -> None:
-    """Zones once per athlete, then on a schedule: never a read per event."""
-    athlete = work.athlete
+    ensure_zones(work.athlete, work.strava)
+
+
+def ensure_zones(athlete: Athlete, strava) -> None:
+    """Zones once per athlete, then on a schedule: never a read per event.
+
+    `strava` is an `AthleteStrava` or a bare stravalib client.
+    """
     if "profile:read_all" not in athlete.scopes:
         return
     if athlete.zones_read_at is not None and utcnow() - athlete.zones_read_at < ZONES_REFRESH:
         return
     try:
-        zones = work.strava.get_athlete_zones()
+        zones = strava.get_athlete_zones()
         athlete.hr_zones = zones.model_dump(mode="json", exclude_none=True)
     except StravaUnavailable:
         log.warning("Strava unavailable for the zones of athlete %s; trying next time", athlete.id)
         return
-    except ObjectNotFound:
-        athlete.hr_zones = {}
+    except Fault as exc:
+        if is_transient(exc):
+            log.warning("Strava unavailable for the zones of athlete %s; trying next time", athlete.id)
+            return
+        athlete.hr_zones = {}  # zones only refine the advice; go on without
     athlete.zones_read_at = utcnow()
 
 
@@ -370,5 +380,5 @@ def mark_failed(event_id: int, error: str) -> None:
 
 __all__ = [
     "DeferReason", "RetryLater", "process_event", "reevaluate_athlete", "pending_event_ids", "prune_inbox",
-    "mark_failed", "park_athlete", "unpark_athlete", "note_deferral", "error_attempts",
+    "mark_failed", "park_athlete", "athlete_lock", "ensure_zones", "unpark_athlete", "note_deferral", "error_attempts",
 ]
