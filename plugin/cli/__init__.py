@@ -2,13 +2,18 @@
 
 Subcommands live in their own modules and are imported lazily so that
 `liftrun advise` does not pay for Flask, SQLAlchemy or Celery start-up.
+Every error, click's own usage errors included, is reported in one style
+(see plugin.cli.errors).
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
+
+from plugin.cli.errors import EXIT_INTERNAL, PROG, error_line
 
 _SUBCOMMANDS = {
     "advise": ("plugin.cli.advise", "advise"),
@@ -17,6 +22,17 @@ _SUBCOMMANDS = {
     "sandbox": ("plugin.cli.sandbox", "sandbox"),
     "subscription": ("plugin.cli.subscription", "subscription"),
 }
+
+
+def _command_name(ctx: click.Context | None, fallback: str) -> str:
+    """`analyze`, `subscription create`: the path below `liftrun`."""
+    if ctx is None:
+        return fallback
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names)) or fallback
 
 
 class _LazyGroup(click.Group):
@@ -29,6 +45,33 @@ class _LazyGroup(click.Group):
         module_name, attr = _SUBCOMMANDS[name]
         module = importlib.import_module(module_name)
         return getattr(module, attr)
+
+    def resolve_command(self, ctx, args):
+        name, command, rest = super().resolve_command(ctx, args)
+        self._invoked = name or ""
+        return name, command, rest
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra)
+        self._invoked = ""
+        try:
+            result = super().main(args, PROG, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+            sys.exit(0)
+        except click.UsageError as exc:
+            command = _command_name(exc.ctx, self._invoked)
+            hint = f" (see '{PROG} {command} --help')".replace("  ", " ") if exc.ctx else ""
+            click.echo(error_line(command, exc.format_message().rstrip(".")) + hint, err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(error_line(self._invoked, exc.format_message()), err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo(error_line(self._invoked, "aborted"), err=True)
+            sys.exit(EXIT_INTERNAL)
+        sys.exit(result if isinstance(result, int) else 0)
 
 
 @click.group(cls=_LazyGroup)

@@ -17,8 +17,8 @@ from plugin.coaching import EngineInputError, EngineOptions, evaluate
 from plugin.coaching.errors import ConfigError
 from plugin.coaching.options import default_rules
 
-EXIT_BAD_INPUT = 2
-EXIT_INTERNAL = 1
+from plugin.cli.choices import UnknownChoice, check_sport_types
+from plugin.cli.errors import EXIT_INTERNAL, EXIT_USAGE as EXIT_BAD_INPUT, fail
 
 
 class BadInput(Exception):
@@ -59,6 +59,10 @@ def _type_names(data: dict, key: str, default: frozenset[str]) -> frozenset[str]
         return default
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise BadInput(f"{key} must be a list of sport type names")
+    try:
+        check_sport_types(key, value, default_rules())
+    except UnknownChoice as exc:
+        raise BadInput(str(exc)) from None
     return frozenset(value)
 
 
@@ -101,8 +105,7 @@ def build_request(data: dict, goal: str | None, language: str | None) -> dict:
 
 
 def _fail(message: str, status: int) -> None:
-    click.echo(f"liftrun advise: error: {' '.join(str(message).split())}", err=True)
-    raise SystemExit(status)
+    fail("advise", message, status)
 
 
 def _dump(result: dict) -> str:

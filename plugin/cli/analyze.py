@@ -13,7 +13,10 @@ import sys
 
 import click
 
+from plugin.cli.choices import UnknownChoice, check_language, check_sport_types
+from plugin.cli.errors import EXIT_INTERNAL, EXIT_USAGE, PROG, fail, warn
 from plugin.coaching import GOALS, EngineInputError, EngineOptions
+from plugin.coaching.options import default_rules
 from plugin.exports import ExportError, load_export
 from plugin.exports.analysis import analyse
 from plugin.exports.sport_types import parse_type_list
@@ -39,27 +42,32 @@ def _progress(rows):
         yield from bar
 
 
+COMMAND = "analyze"
+
+
 def _fail(code: int, message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
+    fail(COMMAND, message, code)
 
 
 def _warn_rows(warnings, what: str) -> None:
     for warning in warnings[:MAX_WARNINGS_SHOWN]:
-        click.echo(f"warning: {what} {warning.row}: {warning.message}", err=True)
+        warn(COMMAND, f"{what} {warning.row}: {warning.message}")
     hidden = len(warnings) - MAX_WARNINGS_SHOWN
     if hidden > 0:
-        click.echo(f"warning: {hidden} more {what} warnings not shown", err=True)
+        warn(COMMAND, f"{hidden} more {what} warnings not shown")
 
 
 def _options(window_hours, lift_types, run_types, language) -> EngineOptions:
-    overrides = {"language": language}
+    rules = default_rules()
+    overrides = {"language": check_language(language)}
     if window_hours is not None:
         overrides["window_hours"] = window_hours
     lifts, runs = parse_type_list(lift_types), parse_type_list(run_types)
     if lifts is not None:
+        check_sport_types("--lift-types", lifts, rules)
         overrides["lift_types"] = lifts
     if runs is not None:
+        check_sport_types("--run-types", runs, rules)
         overrides["run_types"] = runs
     options = EngineOptions(**overrides)
     options.validate()
@@ -93,31 +101,31 @@ def analyze(export, goal, window_hours, lift_types, run_types, language, max_hr,
     """
     try:
         options = _options(window_hours, lift_types, run_types, language)
-    except EngineInputError as exc:
-        _fail(2, str(exc))
+    except (EngineInputError, UnknownChoice) as exc:
+        _fail(EXIT_USAGE, str(exc))
     try:
         result = load_export(export, progress=_progress)
     except ExportError as exc:
-        _fail(2, str(exc))
+        _fail(EXIT_USAGE, str(exc))
     except Exception as exc:  # noqa: BLE001 - any input may be hostile
-        _fail(2, f"cannot read {export}: {type(exc).__name__}: {exc}")
+        _fail(EXIT_USAGE, f"cannot read {export}: {type(exc).__name__}: {exc}")
     _warn_rows(result.warnings, result.unit)
 
     try:
         analysis = analyse(result.activities, goal, options, max_hr=max_hr)
     except EngineInputError as exc:
-        _fail(2, str(exc))
+        _fail(EXIT_USAGE, str(exc))
     except Exception as exc:  # noqa: BLE001 - e.g. the coach's config is broken
-        _fail(1, f"the coaching engine failed: {type(exc).__name__}: {exc}")
+        _fail(EXIT_INTERNAL, f"the coaching engine failed: {type(exc).__name__}: {exc}")
     for activity_id, reason in analysis.refused[:MAX_WARNINGS_SHOWN]:
-        click.echo(f"warning: activity {activity_id} not evaluated: {reason}", err=True)
+        warn(COMMAND, f"activity {activity_id} not evaluated: {reason}")
 
     summary = summarise(analysis, source=result.source, rows_skipped=result.skipped)
     if as_json:
         click.echo(json.dumps(analysis.records, indent=2, ensure_ascii=False, default=str))
         hint = workout_hint(summary)
         if hint:
-            click.echo(f"hint: {hint}", err=True)
+            click.echo(f"{PROG} {COMMAND}: hint: {hint}", err=True)
     else:
         click.echo(render(summary))
 
@@ -128,6 +136,6 @@ def analyze(export, goal, window_hours, lift_types, run_types, language, max_hr,
             plot_gaps(analysis.records, analysis.by_id, plot_path,
                       title=f"Gap between lifting and running (goal: {goal})")
         except (OSError, ValueError) as exc:
-            _fail(1, f"cannot write plot {plot_path}: {exc}")
+            _fail(EXIT_INTERNAL, f"cannot write plot {plot_path}: {exc}")
         if not as_json:
             click.echo(f"\nPlot written to {plot_path}")

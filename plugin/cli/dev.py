@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 import click
 import requests
 
+from plugin.cli.errors import fail
+
 
 def _port_in_use(port: int) -> bool:
     import socket
@@ -53,8 +55,7 @@ def dev(web_port: int | None, sandbox_port: int | None, concurrency: int) -> Non
     try:
         app = create_app()
     except ConfigError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(2)
+        fail("dev", err)
     instance = Path(app.instance_path)
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
@@ -70,9 +71,8 @@ def dev(web_port: int | None, sandbox_port: int | None, concurrency: int) -> Non
                       "--sandbox-port"))
     for label, port, option in ports:
         if _port_in_use(port):
-            click.echo(f"error: port {port} for the {label} is already in use (another `liftrun dev`?). "
-                       f"Stop it, or choose another port with {option}.", err=True)
-            sys.exit(2)
+            fail("dev", f"port {port} for the {label} is already in use (another `liftrun dev`?). "
+                 f"Stop it, or choose another port with {option}.")
     processes: list[subprocess.Popen] = []
 
     def _terminate(signum, frame):

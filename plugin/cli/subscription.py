@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
+
+from plugin.cli.errors import EXIT_INTERNAL, fail
 
 
 def _app():
@@ -31,8 +31,7 @@ def create(callback_url: str | None) -> None:
         try:
             row = create_subscription(callback_url)
         except Fault as err:
-            click.echo(f"error: Strava refused the subscription: {err}", err=True)
-            sys.exit(1)
+            fail("subscription create", f"Strava refused the subscription: {err}", EXIT_INTERNAL)
         click.echo(f"created subscription {row.id} → {row.callback_url}")
 
 
@@ -65,6 +64,5 @@ def delete(subscription_id: int) -> None:
         try:
             delete_subscription(subscription_id)
         except Fault as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(1)
+            fail("subscription delete", f"Strava refused: {err}", EXIT_INTERNAL)
         click.echo(f"deleted subscription {subscription_id}")

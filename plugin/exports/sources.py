@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from plugin.exports.csv_reader import (
@@ -22,6 +23,15 @@ from plugin.exports.csv_reader import (
 # activities.csv of a decade of daily training is a few MB; anything far
 # larger is not an export and would only exhaust memory.
 MAX_CSV_BYTES = 512 * 1024 * 1024
+# Every zip starts with a local file header (or, when empty, the end record);
+# a file that starts so but does not open as a zip is a damaged download.
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+CORRUPT_ZIP = "corrupt zip archive (cut short or damaged: download the export from Strava again)"
+
+
+def _starts_like_zip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4) in ZIP_MAGIC
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -56,8 +66,9 @@ def _read_zip(path: Path, progress: Progress | None) -> ReadResult:
             if member.file_size > MAX_CSV_BYTES:
                 raise ExportError(f"{member.filename} in the archive is too large")
             data = archive.read(member)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
-        raise ExportError(f"{path.name}: unreadable zip archive ({exc})") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError,
+            RuntimeError) as exc:
+        raise ExportError(f"{path.name}: {CORRUPT_ZIP}; {exc}") from None
     source = f"{path.name}:{member.filename}"
     return read_activities_csv(_decode(data, source), source=source, progress=progress)
 
@@ -105,6 +116,8 @@ def load_export(path: str | Path, *, progress: Progress | None = None) -> ReadRe
     try:
         if zipfile.is_zipfile(path):
             return _read_zip(path, progress)
+        if _starts_like_zip(path):
+            raise ExportError(f"{path.name}: {CORRUPT_ZIP}")
         if path.stat().st_size > MAX_CSV_BYTES:
             raise ExportError(f"{path.name}: too large to be an export")
         data = path.read_bytes()

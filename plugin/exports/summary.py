@@ -13,8 +13,10 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 
+from plugin.coaching.messages import FALLBACK_LANGUAGE, load_catalog
 from plugin.coaching.options import default_rules
 from plugin.exports.analysis import CLOSE_TIERS, Analysis
+from plugin.verdict_tones import TONE_LABELS, tone
 
 
 def _hours(seconds: int) -> str:
@@ -41,6 +43,15 @@ VERDICT_ORDER = (
     "keep_second_easy", "acceptable_gap", "well_separated",
 )
 STRENGTH_GOALS = ("strength", "hypertrophy")
+
+
+def verdict_words(verdict: str) -> str:
+    """The verdict as athletes read it on Strava and the site: its headline and its tone."""
+    headline = (load_catalog(FALLBACK_LANGUAGE).get("verdicts", {}).get(verdict, {}).get("headline")
+                or verdict.replace("_", " "))
+    label = TONE_LABELS.get(tone(verdict) or "")
+    return f"{headline} ({label})" if label else headline
+
 # The engine "skips" every ride or swim; those are not problems to report.
 OTHER_SPORT_REASON = "unsupported sport type"
 WORKOUT_HINT_MIN = 3
@@ -192,10 +203,10 @@ def render(s: Summary) -> str:
             lines.append(f"  {label:<26} {n:>5}  {_share(n, s.pairs):>4}")
         lines.append("")
         lines.append("Verdicts:")
-        for verdict in VERDICT_ORDER:
-            n = s.verdicts[verdict]
-            if n:
-                lines.append(f"  {verdict:<26} {n:>5}  {_share(n, s.pairs):>4}")
+        shown = [(verdict_words(v), s.verdicts[v]) for v in VERDICT_ORDER if s.verdicts[v]]
+        width = max((len(words) for words, _ in shown), default=0)
+        for words, n in shown:
+            lines.append(f"  {words:<{width}} {n:>5}  {_share(n, s.pairs):>4}")
         lines.append(f"Pairs less than {FUEL_H} h apart (fuel between sessions): {s.fuel}")
     lines.append("")
     lines.append(f"Cool-down runs after lifting: {s.cooldown_ok} of {s.cooldown_of} "

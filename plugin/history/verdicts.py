@@ -1,33 +1,22 @@
 """How the athlete-facing pages present the engine's verdict codes.
 
 The codes are the engine's stable vocabulary (plugin.coaching.codes); this
-module only groups them into three tones for colour and words them for counts.
+module words them for counts; their three tones live in plugin.verdict_tones.
 """
 
 from __future__ import annotations
 
-GOOD, CAUTION, RISK = "good", "caution", "risk"
-
-VERDICT_TONES = {
-    "cooldown_ok": GOOD,
-    "warmup_ok": GOOD,
-    "well_separated": GOOD,
-    "fits_goal_lift_first": GOOD,
-    "fits_goal_run_first": GOOD,
-    "cooldown_borderline": CAUTION,
-    "acceptable_gap": CAUTION,
-    "keep_second_easy": CAUTION,
-    "interference_risk": RISK,
-    "lift_first_next_time": RISK,
-}
-
-TONE_COLOURS = {GOOD: "#2e7d32", CAUTION: "#e08e00", RISK: "#c62828"}
-TONE_LABELS = {
-    GOOD: "fits your goal",
-    CAUTION: "could be better",
-    RISK: "may cost gains",
-}
-UNKNOWN_COLOUR = "#6b7280"
+from plugin.verdict_tones import (  # noqa: F401 - the tones' home; re-exported for the history pages
+    CAUTION,
+    GOOD,
+    RISK,
+    TONE_COLOURS,
+    TONE_LABELS,
+    UNKNOWN_COLOUR,
+    VERDICT_TONES,
+    colour,
+    tone,
+)
 
 # (singular, plural) for the weekly line: "2 well separated, 1 cool-down too long".
 VERDICT_PHRASES = {
@@ -43,11 +32,3 @@ VERDICT_PHRASES = {
     "keep_second_easy": ("close together (keep the second easy)", "close together (keep the second easy)"),
 }
 
-
-def tone(verdict: str) -> str | None:
-    return VERDICT_TONES.get(verdict)
-
-
-def colour(verdict: str) -> str:
-    t = tone(verdict)
-    return TONE_COLOURS[t] if t else UNKNOWN_COLOUR

@@ -159,3 +159,12 @@ def test_console_script_subprocess(tmp_path):
     assert bad.returncode == 2
     assert bad.stdout == ""
     assert len(bad.stderr.strip().splitlines()) == 1 and "not valid JSON" in bad.stderr
+
+
+def test_unknown_sport_type_in_the_file_is_refused_with_the_valid_list():
+    doc = {"goal": "strength", "activities": [], "lift_types": ["WeightTraining", "Yoga"]}
+    result = invoke(["-"], stdin=json.dumps(doc))
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("liftrun advise: error: unknown sport type Yoga in lift_types (valid: ")
+    assert "WeightTraining" in line and "Workout" in line

@@ -49,15 +49,16 @@ def test_summary_prints_the_exact_counts(known_csv):
     for line in ("  same session (< 1 h)           3   75%",
                  "  short (1 to < 3 h)             0    0%",
                  "  good (6 to < 24 h)             1   25%",
-                 "  cooldown_ok                    1   25%",
-                 "  interference_risk              1   25%",
-                 "  lift_first_next_time           1   25%",
-                 "  well_separated                 1   25%",
+                 "  Good cool-down (fits your goal)                   1   25%",
+                 "  Long run right after lifting (may cost gains)     1   25%",
+                 "  Lift first next time (may cost gains)             1   25%",
+                 "  Well separated (fits your goal)                   1   25%",
                  "Pairs less than 8 h apart (fuel between sessions): 4",
                  "Cool-down runs after lifting: 1 of 2 (50%)",
                  "The three most useful changes:"):
         assert line in out.splitlines(), line
-    assert "keep_second_easy" not in out
+    for code in ("keep_second_easy", "cooldown_ok", "interference_risk", "lift_first_next_time", "well_separated"):
+        assert code not in out  # athletes read words, not verdict codes
     changes = [line for line in out.splitlines() if line[:5] in ("  1. ", "  2. ", "  3. ")]
     assert [c[:22] for c in changes] == ["  1. 1 run after lifti", "  2. 1 run less than 3",
                                          "  3. 4 pairs were less"]
@@ -67,7 +68,7 @@ def test_summary_prints_the_exact_counts(known_csv):
 def test_default_goal_is_general(known_csv):
     result = run(known_csv)
     assert "goal 'general'" in result.stdout
-    assert "  keep_second_easy               3   75%" in result.stdout.splitlines()
+    assert "  Either order works: keep the second one easy (could be better)     3   75%" in result.stdout.splitlines()
 
 
 def test_json_output_is_a_list_of_pair_records(known_csv):
@@ -97,7 +98,7 @@ def test_plot_writes_a_non_empty_png(known_csv, tmp_path):
 def test_plot_to_an_unwritable_place_is_one_line(known_csv, tmp_path):
     result = run(known_csv, "--plot", tmp_path / "no" / "such" / "dir.png")
     assert result.exit_code == 1
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: cannot write plot")
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("liftrun analyze: error: cannot write plot")
 
 
 def test_zip_with_csv_in_a_subfolder(tmp_path):
@@ -123,7 +124,7 @@ def test_json_list_of_api_activities(tmp_path):
     assert result.exit_code == 0, result.output
     (record,) = json.loads(result.stdout)
     assert (record["verdict"], record["goal"]) == ("cooldown_ok", "hypertrophy")
-    assert result.stderr == "warning: item 3: missing start_date\n"
+    assert result.stderr == "liftrun analyze: warning: item 3: missing start_date\n"
 
 
 def test_old_export_and_bad_rows_warn_with_row_numbers(tmp_path):
@@ -135,8 +136,8 @@ def test_old_export_and_bad_rows_warn_with_row_numbers(tmp_path):
     result = run(path, "--goal", "strength")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        "warning: row 5: unparseable Activity Date 'sometime in January'",
-        "warning: row 7: bad number in Elapsed Time 'an hour'",
+        "liftrun analyze: warning: row 5: unparseable Activity Date 'sometime in January'",
+        "liftrun analyze: warning: row 7: bad number in Elapsed Time 'an hour'",
     ]
     assert "Activities read: 6; rows skipped: 2" in result.stdout
     assert "Lift/run pairs: 2" in result.stdout
@@ -197,7 +198,7 @@ def test_unreadable_export_exits_2_with_one_line(tmp_path, make, message):
     result = run(path)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("liftrun analyze: error: ")
     assert message in result.stderr
     assert "Traceback" not in result.output
 
@@ -225,7 +226,7 @@ def test_installed_console_script_reports_a_bad_file_without_traceback(tmp_path)
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert proc.stderr.splitlines() == [f"error: {tmp_path / 'missing.zip'}: no such file"]
+    assert proc.stderr.splitlines() == [f"liftrun analyze: error: {tmp_path / 'missing.zip'}: no such file"]
 
 
 def test_max_hr_lets_heart_rate_count(tmp_path):
@@ -239,3 +240,81 @@ def test_max_hr_lets_heart_rate_count(tmp_path):
     assert (judged["verdict"], judged["intensity"]) == ("cooldown_borderline", "above_zone2")
     result = run(path, "--goal", "strength", "--max-hr", "190")
     assert "Cool-down runs after lifting: 0 of 1 (0%)" in result.stdout
+
+
+# --- One error style, valid lists in refusals, a corrupt zip named as such.
+
+def test_unknown_lift_type_is_refused_with_the_valid_list(known_csv):
+    result = run(known_csv, "--lift-types", "Yoga")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("liftrun analyze: error: unknown sport type Yoga in --lift-types (valid: ")
+    for valid in ("WeightTraining", "Crossfit", "Workout"):
+        assert valid in line
+
+
+def test_unknown_run_type_is_refused_with_the_valid_list(known_csv):
+    result = run(known_csv, "--run-types", "Run,Swim,Ride")
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert "unknown sport types Ride, Swim in --run-types (valid: Run, TrailRun, VirtualRun)" in line
+
+
+def test_human_type_names_still_count(known_csv):
+    result = run(known_csv, "--lift-types", "Weight Training,Crossfit,Workout")
+    assert result.exit_code == 0, result.stderr
+    assert "Lifts: 4" in result.stdout
+
+
+@pytest.mark.parametrize("language", ["xx", "klingon"])
+def test_unknown_language_is_refused_with_the_valid_list(known_csv, language):
+    result = run(known_csv, "--language", language)
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line == f"liftrun analyze: error: unknown language '{language}' (valid: en, de)"
+
+
+def test_regional_language_code_is_accepted(known_csv):
+    result = run(known_csv, "--json", "--language", "de-AT")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)
+
+
+def test_corrupt_zip_is_named_as_such(tmp_path):
+    whole = tmp_path / "whole.zip"
+    zip_with(whole, {"activities.csv": write_csv(NEW_HEADER, known_pairs_rows())})
+    broken = tmp_path / "export_9.zip"
+    broken.write_bytes(whole.read_bytes()[:200])
+    result = run(broken)
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("liftrun analyze: error: export_9.zip: corrupt zip archive")
+    assert "column" not in line
+
+
+@pytest.mark.parametrize("args, command, words", [
+    (["analyze"], "analyze", "Missing argument 'EXPORT'"),
+    (["analyze", "x.csv", "--bogus"], "analyze", "No such option '--bogus'"),
+    (["analyze", "x.csv", "--goal", "bulk"], "analyze", "'bulk' is not one of 'strength'"),
+    (["advise", "--nope"], "advise", "No such option '--nope'"),
+    (["subscription", "delete"], "subscription delete", "Missing argument 'SUBSCRIPTION_ID'"),
+    (["subscription", "delete", "abc"], "subscription delete", "'abc' is not a valid integer"),
+    (["dev", "--web-port", "x"], "dev", "'x' is not a valid integer"),
+    (["sandbox", "serve", "--port", "x"], "sandbox serve", "'x' is not a valid integer"),
+    (["frobnicate"], "", "No such command 'frobnicate'"),
+])
+def test_usage_errors_share_one_style_and_exit_2(args, command, words):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    prefix = f"liftrun {command}: error: " if command else "liftrun: error: "
+    assert line.startswith(prefix), line
+    assert words in line
+    assert "Usage:" not in result.output and "Traceback" not in result.output
+
+
+def test_a_group_without_subcommand_shows_its_help():
+    result = CliRunner().invoke(main, ["subscription"])
+    assert result.exit_code == 0
+    assert "Commands:" in result.stdout and "create" in result.stdout

@@ -50,3 +50,33 @@ def test_exports_package_stays_free_of_web_stack_and_eager_matplotlib():
         assert not everywhere & {"flask", "celery", "sqlalchemy", "flask_sqlalchemy"}, path
         assert "matplotlib" not in _imports(path, top_level_only=True), path
     assert "matplotlib.pyplot" not in _imports(package / "plot.py", top_level_only=False)
+
+
+def _known_analysis(goal="strength"):
+    activities = read_activities_csv(write_csv(NEW_HEADER, known_pairs_rows())).activities
+    return analyse(activities, goal, EngineOptions())
+
+
+def test_series_use_the_site_tones_colours_and_a_shape_each():
+    from plugin.exports.plot import series_by_tone
+    from plugin.verdict_tones import TONE_COLOURS
+
+    analysis = _known_analysis()
+    series = series_by_tone(analysis.records, analysis.by_id)
+    # cooldown_ok + well_separated fit the goal; interference_risk + lift_first_next_time may cost gains.
+    assert [(s.tone, len(s.xs)) for s in series] == [("good", 2), ("risk", 2)]
+    assert [s.colour for s in series] == [TONE_COLOURS["good"], TONE_COLOURS["risk"]]
+    assert len({s.marker for s in series}) == 2
+    risk = series[1]
+    assert risk.colour != TONE_COLOURS["good"]  # interference is never drawn green
+
+
+def test_legend_is_in_words_not_verdict_codes(tmp_path):
+    from plugin.exports.plot import plot_gaps
+
+    analysis = _known_analysis("general")
+    legend = plot_gaps(analysis.records, analysis.by_id, tmp_path / "g.png")
+    assert legend and all("_" not in entry for entry in legend)
+    assert set(legend) <= {f"{label} ({n})" for label in ("fits your goal", "could be better", "may cost gains")
+                           for n in range(1, 5)}
+    assert sum(int(entry.rsplit("(", 1)[1].rstrip(")")) for entry in legend) == len(analysis.records)

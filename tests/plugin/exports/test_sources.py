@@ -96,3 +96,26 @@ def test_cp1252_file_is_still_read(tmp_path):
     path = tmp_path / "activities.csv"
     path.write_bytes(_csv(1).replace("Run 1", "Café run").encode("cp1252"))
     assert load_export(path).activities[0]["name"] == "Café run"
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.9])
+def test_a_cut_short_zip_is_named_a_corrupt_zip(tmp_path, cut):
+    whole = tmp_path / "whole.zip"
+    zip_with(whole, {"activities.csv": _csv(3) * 50})
+    data = whole.read_bytes()
+    broken = tmp_path / "export_1.zip"
+    broken.write_bytes(data[: int(len(data) * cut)])
+    with pytest.raises(ExportError, match=r"export_1\.zip: corrupt zip archive") as info:
+        load_export(broken)
+    assert "missing column" not in str(info.value)
+
+
+def test_a_damaged_member_is_named_a_corrupt_zip(tmp_path):
+    path = tmp_path / "export.zip"
+    zip_with(path, {"activities.csv": _csv(3)})
+    data = bytearray(path.read_bytes())
+    start = data.index(b"activities.csv") + len("activities.csv")  # first bytes of the stored member
+    data[start:start + 8] = b"XXXXXXXX"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ExportError, match="corrupt zip archive"):
+        load_export(path)
