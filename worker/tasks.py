@@ -133,24 +133,38 @@ from plugin.queue import BACKFILL_ATHLETE, WRITE_CONNECT_ADVICE  # noqa: E402
 from plugin.services import backfill  # noqa: E402
 
 
+def _athlete_task(task, athlete_id: int, work) -> str:
+    """An athlete-level job: wait on deferrals, back off on Strava's bad minutes, give up on a refused token.
+
+    The services commit as they go (each written activity is kept), so a retry
+    carries on where the last attempt stopped.
+    """
+    try:
+        result = work(athlete_id)
+        db.session.commit()
+        return "missing" if result is None else "done"
+    except ReconnectNeeded as err:
+        db.session.rollback()
+        log.warning("athlete %s must reconnect before %s: %s", athlete_id, task.name, err)
+        return EventStatus.FAILED
+    except Exception as err:  # noqa: BLE001 - sorted by kind below
+        db.session.rollback()
+        deferral = _deferral(err)
+        if deferral is not None:
+            log.info("%s for athlete %s waits %ss: %s", task.name, athlete_id, deferral[0], err)
+            _wait(task, err, deferral[0])
+        if is_transient(err) and task.request.retries < MAX_ERROR_RETRIES:
+            _wait(task, err, error_backoff(task.request.retries + 1))
+        raise
+
+
 @shared_task(name=BACKFILL_ATHLETE, bind=True, acks_late=True)
 def backfill_athlete(self, athlete_id: int) -> str:
-    try:
-        report = backfill.backfill_athlete(athlete_id)
-    except (RateLimitDeferred, events.RetryLater) as err:
-        _defer(self, err, err.countdown)
-    except AccessUnauthorized as err:
-        log.warning("Strava refused athlete %s's token for the look back: %s", athlete_id, err)
-        return "failed"
-    return "missing" if report is None else "done"
+    return _athlete_task(self, athlete_id, backfill.backfill_athlete)
 
 
 @shared_task(name=WRITE_CONNECT_ADVICE, bind=True, acks_late=True)
 def write_connect_advice(self, athlete_id: int) -> str:
-    try:
-        report = backfill.write_connect_advice(athlete_id)
-    except (RateLimitDeferred, events.RetryLater) as err:
-        _defer(self, err, err.countdown)
-    progress.finish(progress.WRITING, athlete_id)
-    return "ignored" if report is None else "done"
-
+    status = _athlete_task(self, athlete_id, backfill.write_connect_advice)
+    progress.finish(progress.WRITING, athlete_id)  # not reached while the task waits: the note stays
+    return status

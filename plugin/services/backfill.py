@@ -21,17 +21,19 @@ from plugin.description_block import render_block
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, Pair, utcnow
 from plugin.services.activities import store_strava_activity
-from plugin.services.advice_sync import _copy_verdict, engine_options, settings_url, write_description
-from plugin.services.events import athlete_lock, ensure_zones
+from plugin.services.advice_sync import Target, _copy_verdict, engine_options, settings_url, write_description
+from plugin.services.events import CONNECT_LOOK_BACK, EventWork, athlete_lock, refresh_zones_if_due
 from plugin.statuses import Mode, PairOrigin, PairStatus, WriteOutcome
-from plugin.strava.client import athlete_client, rate_budget
+from plugin.strava.client import rate_budget
+from plugin.strava.gateway import AthleteStrava
 
 log = logging.getLogger(__name__)
 
-LOOK_BACK_DAYS = 28
-LOOK_BACK = dt.timedelta(days=LOOK_BACK_DAYS)
-# Strava's largest page: four weeks of even a busy athlete fit in one or two requests.
-PAGE_SIZE = 200
+LOOK_BACK = CONNECT_LOOK_BACK
+LOOK_BACK_DAYS = LOOK_BACK.days
+# stravalib pages by Strava's largest page (200): four weeks of even a busy athlete
+# fit in one or two requests. The cap only guards against a runaway listing.
+LIST_CAP = 1000
 
 
 @dataclass
@@ -52,13 +54,11 @@ def _wanted(athlete: Athlete) -> frozenset[str]:
     return settings.lift_type_set | settings.run_type_set
 
 
-def read_recent_activities(athlete: Athlete, client, now: dt.datetime) -> int:
+def read_recent_activities(athlete: Athlete, strava: AthleteStrava, now: dt.datetime) -> int:
     """Store the athlete's lifts and runs of the last four weeks from one paged listing."""
     wanted = _wanted(athlete)
-    listing = client.get_activities(after=now - LOOK_BACK)
-    listing.per_page = PAGE_SIZE
     stored = 0
-    for summary in listing:
+    for summary in strava.list_activities(after=now - LOOK_BACK, before=now + dt.timedelta(hours=1), limit=LIST_CAP):
         sport = getattr(summary.sport_type, "root", summary.sport_type)
         if sport in wanted:
             store_strava_activity(athlete.id, summary)
@@ -105,7 +105,8 @@ def judge_recent(athlete: Athlete, now: dt.datetime) -> int:
 def backfill_athlete(athlete_id: int, now: dt.datetime | None = None) -> BackfillReport | None:
     """Read, store and judge the last four weeks; None when the athlete is gone.
 
-    Raises `RateLimitDeferred` / `RetryLater` so the task retries later.
+    Raises `RateLimitDeferred` / `RetryLater` (wait), `StravaUnavailable` (try again)
+    or `ReconnectNeeded`; the task decides what each means.
     """
     athlete = db.session.get(Athlete, athlete_id)
     if athlete is None:
@@ -114,9 +115,11 @@ def backfill_athlete(athlete_id: int, now: dt.datetime | None = None) -> Backfil
     budget = rate_budget()
     budget.check(reads=3)
     with athlete_lock(athlete.id):
-        client = athlete_client(athlete, budget=budget)
-        ensure_zones(athlete, client)
-        report = BackfillReport(activities=read_recent_activities(athlete, client, now))
+        strava = AthleteStrava(athlete, budget)
+        # The event path's zone refresh, reused (it needs only the athlete and the gateway).
+        refresh_zones_if_due(EventWork(event=None, athlete=athlete, strava=strava))  # type: ignore[arg-type]
+        db.session.commit()
+        report = BackfillReport(activities=read_recent_activities(athlete, strava, now))
         report.pairs = judge_recent(athlete, now)
         athlete.backfilled_at = utcnow()
         db.session.commit()
@@ -153,14 +156,18 @@ def write_connect_advice(athlete_id: int) -> WriteReport | None:
     budget = rate_budget()
     report = WriteReport()
     with athlete_lock(athlete.id):
-        client = athlete_client(athlete, budget=budget)
+        strava = AthleteStrava(athlete, budget)
         by_later: dict[int, list[Pair]] = {}
         for pair in connect_previews(athlete_id):
             by_later.setdefault(pair.later_id, []).append(pair)
         for later_id, pairs in by_later.items():
             budget.check(reads=1)
             chosen = _closest(pairs)
-            outcome = write_description(client, later_id, render_block(chosen.advice, settings_url()))
+            block = render_block(chosen.advice, settings_url())
+            outcome = write_description(strava, Target(activity_id=later_id, block=block, rows=[], chosen=None))
+            activity = db.session.get(Activity, later_id)
+            if activity is not None and activity.opted_out:
+                outcome = WriteOutcome.OPTED_OUT  # our block stays off (or came off) this one
             now = utcnow()
             for pair in pairs:
                 if outcome == WriteOutcome.OPTED_OUT:

@@ -184,3 +184,18 @@ def test_empty_account_is_looked_at_and_marked_done(product, emulator):
 def test_missing_athlete_is_a_no_op(product):
     with product.app_context():
         assert backfill_athlete(1) is None and write_connect_advice(1) is None
+
+
+def test_tasks_run_the_services_and_clear_the_writing_note(tmp_path, redis_url, redis_client, emulator):
+    import worker.tasks as tasks  # registers the tasks before the app that runs them is built
+    from plugin.history import progress
+
+    product = _product(f"sqlite:///{tmp_path / 't.sqlite'}", redis_url, emulator)
+    made = four_weeks(emulator)
+    assert tasks.backfill_athlete.apply(args=[ATHLETE]).get() == "done"
+    with product.app_context():
+        progress.start(progress.WRITING, ATHLETE, 3)
+    assert tasks.write_connect_advice.apply(args=[ATHLETE]).get() == "done"
+    assert not redis_client.exists(progress.MARKER_KEY.format(kind=progress.WRITING, athlete_id=ATHLETE))
+    assert all(description(emulator, run).endswith(SIGNATURE) for run in made["runs"])
+    assert tasks.backfill_athlete.apply(args=[1]).get() == "missing"
