@@ -21,7 +21,7 @@ from plugin.description_block import render_block
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, Pair, utcnow
 from plugin.services.activities import store_strava_activity
-from plugin.services.advice_sync import Target, _copy_verdict, engine_options, settings_url, write_description
+from plugin.services.advice_sync import _copy_verdict, engine_options, settings_url, write_description
 from plugin.services.events import CONNECT_LOOK_BACK, EventWork, athlete_lock, refresh_zones_if_due
 from plugin.statuses import Mode, PairOrigin, PairStatus, WriteOutcome
 from plugin.strava.client import rate_budget
@@ -164,10 +164,7 @@ def write_connect_advice(athlete_id: int) -> WriteReport | None:
             budget.check(reads=1)
             chosen = _closest(pairs)
             block = render_block(chosen.advice, settings_url())
-            outcome = write_description(strava, Target(activity_id=later_id, block=block, rows=[], chosen=None))
-            activity = db.session.get(Activity, later_id)
-            if activity is not None and activity.opted_out:
-                outcome = WriteOutcome.OPTED_OUT  # our block stays off (or came off) this one
+            outcome = write_description(strava, later_id, block)
             now = utcnow()
             for pair in pairs:
                 if outcome == WriteOutcome.OPTED_OUT:
