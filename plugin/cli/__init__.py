@@ -20,6 +20,7 @@ _SUBCOMMANDS = {
     "analyze": ("plugin.cli.analyze", "analyze"),
     "dev": ("plugin.cli.dev", "dev"),
     "sandbox": ("plugin.cli.sandbox", "sandbox"),
+    "status": ("plugin.cli.status", "status"),
     "subscription": ("plugin.cli.subscription", "subscription"),
 }
 
