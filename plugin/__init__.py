@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
@@ -34,7 +33,9 @@ def create_app(config: dict | None = None):
             )
 
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        from plugin.ops.logs import configure_logging
+
+        configure_logging(app.config["LOG_FORMAT"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)

@@ -22,6 +22,7 @@ SANDBOX_VERIFY_TOKEN = "sandbox-verify-token"
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(RuntimeError):
@@ -42,6 +43,10 @@ class Settings:
     sandbox: bool
     # Bearer token a Prometheus scraper must send to GET /metrics; unset keeps /metrics off.
     metrics_token: str | None = None
+    # "text" for people, "json" for log shippers: one object per line.
+    log_format: str = "text"
+    # Errors go to Sentry only when this is set (and sentry-sdk is installed).
+    sentry_dsn: str | None = None
 
     @property
     def secure_cookies(self) -> bool:
@@ -61,6 +66,8 @@ class Settings:
             "ENCRYPTION_KEY": self.encryption_key,
             "SANDBOX": self.sandbox,
             "METRICS_TOKEN": self.metrics_token,
+            "LOG_FORMAT": self.log_format,
+            "SENTRY_DSN": self.sentry_dsn,
             "SESSION_COOKIE_SECURE": self.secure_cookies,
             "SESSION_COOKIE_HTTPONLY": True,
             # Webhook bodies and forms are tiny; refuse anything large outright.
@@ -129,6 +136,10 @@ def load_settings(environ: dict | None = None, instance_path: str | os.PathLike 
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ConfigError(f"{name} must be an absolute http(s) URL, got {value!r}")
 
+    log_format = (get("LOG_FORMAT") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, got {log_format!r}")
+
     database_url = get("DATABASE_URL")
     if not database_url:
         path = Path(instance_path).resolve() / "liftrun.sqlite"
@@ -146,4 +157,6 @@ def load_settings(environ: dict | None = None, instance_path: str | os.PathLike 
         encryption_key=get("LIFTRUN_ENCRYPTION_KEY") or None,
         sandbox=sandbox,
         metrics_token=get("METRICS_TOKEN") or None,
+        log_format=log_format,
+        sentry_dsn=get("SENTRY_DSN") or None,
     )

@@ -32,6 +32,8 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    # Worker telemetry reads an event's athlete before the task runs, outside FlaskTask.__call__.
+    celery_app.flask_app = app
     return celery_app
 
 

@@ -12,26 +12,62 @@ import time
 
 from celery import Celery, bootsteps, signals
 from flask import Flask
+from sqlalchemy import select
 
-from plugin.ops import heartbeat, metrics
+from plugin.ops import heartbeat, logs, metrics
 from plugin.queue import PROCESS_EVENT
 from plugin.redis_client import get_redis
 from plugin.statuses import EventStatus
 
 log = logging.getLogger(__name__)
 
-# task id → monotonic start, for the duration histogram (one entry per running task in this process).
-_started: dict[str, float] = {}
+# task id → (monotonic start, log context token) for the task running in this process or thread.
+_started: dict[str, tuple[float, object]] = {}
+
+
+def _task_context(task, args) -> dict[str, object]:
+    """The event and athlete a task works for, for every log line it writes."""
+    from plugin.queue import REEVALUATE_ATHLETE
+
+    context: dict[str, object] = {"task": task.name}
+    if not args:
+        return context
+    if task.name == REEVALUATE_ATHLETE:
+        context["athlete_id"] = args[0]
+    elif task.name == PROCESS_EVENT:
+        context["event_id"] = args[0]
+        context["athlete_id"] = _event_owner(task, args[0])
+    return context
+
+
+def _event_owner(task, event_id) -> int | None:
+    flask_app = getattr(task.app, "flask_app", None)
+    if flask_app is None:
+        return None
+    from plugin.extensions import db
+    from plugin.models import InboxEvent
+
+    try:
+        with flask_app.app_context():
+            return db.session.scalar(select(InboxEvent.owner_id).where(InboxEvent.id == event_id))
+    except Exception:  # noqa: BLE001 - the task itself will meet and report the same problem
+        return None
 
 
 @signals.task_prerun.connect
-def _task_started(task_id=None, task=None, **_):
-    _started[task_id] = time.monotonic()
+def _task_started(task_id=None, task=None, args=None, **_):
+    token = logs.bind(**_task_context(task, args or ())) if task is not None else None
+    _started[task_id] = (time.monotonic(), token)
 
 
 @signals.task_postrun.connect
 def _task_finished(task_id=None, task=None, retval=None, state=None, **_):
-    started = _started.pop(task_id, None)
+    started, token = _started.pop(task_id, (None, None))
+    if token is not None:
+        try:
+            logs.reset(token)
+        except ValueError:  # bound in another context (a retry applied inline); leave it to that one
+            pass
     if started is not None and task is not None:
         metrics.TASK_DURATION.labels(task.name, state or "UNKNOWN").observe(time.monotonic() - started)
     if task is None or task.name != PROCESS_EVENT or state != "SUCCESS":
@@ -69,7 +105,14 @@ def _reason_label(reason) -> str:
 
 
 def install(celery_app: Celery, flask_app: Flask) -> None:
-    """Add the heartbeat to every worker started from `celery_app`."""
+    """Add the heartbeat to every worker started from `celery_app`, and our log format to Celery's handlers."""
+    log_format = flask_app.config.get("LOG_FORMAT", "text")
+
+    @signals.after_setup_logger.connect(weak=False)
+    @signals.after_setup_task_logger.connect(weak=False)
+    def _format_celery_logs(logger=None, **_):
+        for handler in (logger.handlers if logger is not None else []):
+            logs.prepare_handler(handler, log_format, keep_text_format=True)
 
     class Heartbeat(bootsteps.StartStopStep):
         """Refreshes this worker's heartbeat on the worker's own timer."""

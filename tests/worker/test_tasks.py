@@ -118,3 +118,20 @@ def test_task_signals_count_deferrals_failures_and_durations(app):
         db.session.commit()
     assert process_event.apply(args=[event_id]).get() == "done"
     assert value("liftrun_events_processed_total", status="done") == done + 1
+
+
+def test_every_log_line_of_a_task_names_its_event_and_athlete(app, caplog):
+    import logging
+
+    import worker.telemetry  # noqa: F401  (connects the signal handlers, as worker/__init__ does)
+    from plugin.ops.logs import ContextFilter, current_context
+    from worker.tasks import process_event
+
+    caplog.handler.addFilter(ContextFilter())
+    caplog.set_level(logging.INFO)
+    event_id = add_event(app, 12, dt.timedelta(0))
+    assert process_event.apply(args=[event_id]).get() == "failed"
+    task_lines = [r for r in caplog.records if r.name.startswith(("plugin", "worker"))]
+    assert any(f"event {event_id} failed" in r.getMessage() for r in task_lines)
+    assert {(r.event_id, r.athlete_id) for r in task_lines} == {(event_id, ATHLETE)}
+    assert current_context() == {}  # nothing leaks into whatever runs next

@@ -1,13 +1,14 @@
 import json
 
 import pytest
+import redis as redis_lib
 import requests
 from prometheus_client import REGISTRY
 
-from plugin.ops.metrics import endpoint_label
+from plugin.ops.metrics import RedisStateCollector, endpoint_label, render
 from plugin.strava.ratelimit import LONG_KEY, SHORT_KEY
 from plugin.strava.session import BaseUrlSession
-from tests.conftest import build_app
+from tests.conftest import REDIS_BASE, build_app
 from tests.plugin.factories import make_athlete
 from tests.support import start_emulator
 
@@ -41,15 +42,39 @@ def test_metrics_refuse_a_wrong_token(metrics_app, caplog):
     assert "refused a metrics scrape" in caplog.text
 
 
-def test_rate_budget_and_queue_depth_come_from_redis(metrics_app, redis_client):
-    redis_client.set(SHORT_KEY, json.dumps({"usage": 42, "limit": 200, "read_usage": 40, "read_limit": 100}))
-    redis_client.set(LONG_KEY, json.dumps({"usage": 420, "limit": 2000, "read_usage": 400, "read_limit": 1000}))
-    redis_client.rpush("celery", "a", "b", "c")
-    text = scrape(metrics_app)
+@pytest.fixture
+def quiet_redis():
+    """A database no other test writes to: threads left over from other tests' emulators and
+    servers may still record rate usage or queue tasks in the unit tests' database."""
+    client = redis_lib.Redis.from_url(f"{REDIS_BASE}/12")
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+def test_rate_budget_and_queue_depth_come_from_redis(quiet_redis):
+    quiet_redis.set(SHORT_KEY, json.dumps({"usage": 42, "limit": 200, "read_usage": 40, "read_limit": 100}))
+    quiet_redis.set(LONG_KEY, json.dumps({"usage": 420, "limit": 2000, "read_usage": 400, "read_limit": 1000}))
+    quiet_redis.rpush("celery", "a", "b", "c")
+    text = render([RedisStateCollector(quiet_redis, "celery")]).decode()
     assert 'liftrun_strava_rate_used{kind="all",window="15m"} 42.0' in text
     assert 'liftrun_strava_rate_used{kind="read",window="day"} 400.0' in text
     assert 'liftrun_strava_rate_limit{kind="all",window="day"} 2000.0' in text
     assert 'liftrun_queue_depth{queue="celery"} 3.0' in text
+
+
+def test_the_endpoint_shows_counters_and_redis_state(metrics_app):
+    text = scrape(metrics_app)
+    for name in ("liftrun_strava_rate_used", "liftrun_queue_depth", "# TYPE liftrun_events_received_total counter",
+                 "# TYPE liftrun_task_duration_seconds histogram"):
+        assert name in text
+
+
+def test_a_scrape_without_redis_still_shows_the_counters(tmp_path, redis_url):
+    app = build_app(f"sqlite:///{tmp_path / 'x.sqlite'}", "redis://127.0.0.1:1/0", METRICS_TOKEN=TOKEN)
+    text = scrape(app)
+    assert "liftrun_strava_calls_total" in text or "liftrun_strava_calls" in text
+    assert "liftrun_queue_depth" not in text
 
 
 def test_webhook_deliveries_are_counted_by_outcome(metrics_app):
