@@ -92,16 +92,16 @@ def _task_crashed(sender=None, **_):
 
 
 def _reason_label(reason) -> str:
-    """The retry's cause as a short, bounded label: rate_limit, retry_later or error."""
-    from plugin.services.events import RetryLater
+    """The retry's cause as a short, bounded label: the inbox row's deferral reasons."""
+    from plugin.services.events import DeferReason, RetryLater
     from plugin.strava.ratelimit import RateLimitDeferred
 
     exc = getattr(reason, "exc", reason)
     if isinstance(exc, RateLimitDeferred):
-        return "rate_limit"
+        return DeferReason.RATE_LIMIT
     if isinstance(exc, RetryLater):
-        return "retry_later"
-    return "error"
+        return str(exc.reason)
+    return DeferReason.STRAVA_ERROR
 
 
 def install(celery_app: Celery, flask_app: Flask) -> None:

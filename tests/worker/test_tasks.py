@@ -103,12 +103,12 @@ def test_task_signals_count_deferrals_failures_and_durations(app):
     def value(name, **labels):
         return REGISTRY.get_sample_value(name, labels) or 0.0
 
-    deferred = value("liftrun_events_deferred_total", reason="error")
+    deferred = value("liftrun_events_deferred_total", reason="strava_error")
     failed = value("liftrun_events_failed_total")
     timed = value("liftrun_task_duration_seconds_count", task="liftrun.process_event", state="SUCCESS")
     event_id = add_event(app, 11, dt.timedelta(0))
     assert process_event.apply(args=[event_id]).get() == "failed"
-    assert value("liftrun_events_deferred_total", reason="error") == deferred + MAX_ERROR_RETRIES
+    assert value("liftrun_events_deferred_total", reason="strava_error") == deferred + MAX_ERROR_RETRIES
     assert value("liftrun_events_failed_total") == failed + 1
     assert value("liftrun_task_duration_seconds_count", task="liftrun.process_event", state="SUCCESS") > timed
 
