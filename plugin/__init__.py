@@ -68,6 +68,10 @@ def create_app(config: dict | None = None):
 
     register_error_handlers(app)
 
+    from plugin.security import install_security
+
+    install_security(app)
+
     @login_manager.user_loader
     def load_athlete(athlete_id: str):
         return db.session.get(models.Athlete, int(athlete_id))

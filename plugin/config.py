@@ -10,6 +10,7 @@ their absence is reported at start-up instead of failing later mid-request.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,6 +24,8 @@ DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 LOG_FORMATS = ("text", "json")
+# One URL path segment, hard to guess: unreserved characters only.
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9._~-]{16,128}")
 
 
 class ConfigError(RuntimeError):
@@ -47,6 +50,8 @@ class Settings:
     log_format: str = "text"
     # Errors go to Sentry only when this is set (and sentry-sdk is installed).
     sentry_dsn: str | None = None
+    # Optional: Strava is then given PUBLIC_URL/webhook/<secret> and the bare path is not served.
+    webhook_secret: str | None = None
 
     @property
     def secure_cookies(self) -> bool:
@@ -64,6 +69,7 @@ class Settings:
             "STRAVA_BASE_URL": self.strava_base_url,
             "PUBLIC_URL": self.public_url,
             "ENCRYPTION_KEY": self.encryption_key,
+            "STRAVA_WEBHOOK_SECRET": self.webhook_secret,
             "SANDBOX": self.sandbox,
             "METRICS_TOKEN": self.metrics_token,
             "LOG_FORMAT": self.log_format,
@@ -74,6 +80,8 @@ class Settings:
             "MAX_CONTENT_LENGTH": 256 * 1024,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_SECURE": self.secure_cookies,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
             "CELERY": {
                 "broker_url": self.redis_url,
                 "result_backend": self.redis_url,
@@ -140,6 +148,13 @@ def load_settings(environ: dict | None = None, instance_path: str | os.PathLike 
     if log_format not in LOG_FORMATS:
         raise ConfigError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, got {log_format!r}")
 
+    webhook_secret = get("STRAVA_WEBHOOK_SECRET") or None
+    if webhook_secret is not None and not WEBHOOK_SECRET_PATTERN.fullmatch(webhook_secret):
+        raise ConfigError(
+            "STRAVA_WEBHOOK_SECRET must be 16-128 characters of A-Z a-z 0-9 . _ ~ - (it becomes a URL path "
+            "segment); e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(24))'"
+        )
+
     database_url = get("DATABASE_URL")
     if not database_url:
         path = Path(instance_path).resolve() / "liftrun.sqlite"
@@ -159,4 +174,5 @@ def load_settings(environ: dict | None = None, instance_path: str | os.PathLike 
         metrics_token=get("METRICS_TOKEN") or None,
         log_format=log_format,
         sentry_dsn=get("SENTRY_DSN") or None,
+        webhook_secret=webhook_secret,
     )

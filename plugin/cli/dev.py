@@ -127,6 +127,7 @@ def _ensure_sandbox_subscription(env: dict) -> None:
     """Register our webhook with the emulator so its simulated uploads reach us."""
     from plugin import create_app
     from plugin.services.subscriptions import (
+        callback_url,
         create_subscription,
         delete_subscription,
         list_subscriptions,
@@ -138,7 +139,7 @@ def _ensure_sandbox_subscription(env: dict) -> None:
     try:
         app = create_app()
         with app.app_context():
-            wanted = f"{app.config['PUBLIC_URL']}/webhook"
+            wanted = callback_url()
             subs = list_subscriptions()
             for stale in (s for s in subs if s.callback_url != wanted):
                 delete_subscription(int(stale.id))

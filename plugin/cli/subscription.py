@@ -19,9 +19,10 @@ def subscription() -> None:
 
 
 @subscription.command()
-@click.option("--callback-url", default=None, help="Defaults to PUBLIC_URL/webhook.")
+@click.option("--callback-url", default=None,
+              help="Defaults to PUBLIC_URL/webhook (PUBLIC_URL/webhook/<secret> with STRAVA_WEBHOOK_SECRET).")
 def create(callback_url: str | None) -> None:
-    """Register PUBLIC_URL/webhook with Strava (the web app must be reachable)."""
+    """Register PUBLIC_URL/webhook[/<secret>] with Strava (the web app must be reachable)."""
     from stravalib.exc import Fault
 
     from plugin.services.subscriptions import create_subscription

@@ -48,3 +48,12 @@ def test_production_defaults_to_real_strava_and_secure_cookies(tmp_path):
 def test_malformed_settings_are_named(tmp_path, env, fragment):
     with pytest.raises(ConfigError, match=fragment):
         load_settings(env, instance_path=tmp_path)
+
+
+def test_webhook_secret_is_optional_and_checked(tmp_path):
+    assert load_settings({}, instance_path=tmp_path).flask_config()["STRAVA_WEBHOOK_SECRET"] is None
+    secret = "Zx8-q_Lm2.Wv~9rT4kPa"
+    assert load_settings({"STRAVA_WEBHOOK_SECRET": secret}, instance_path=tmp_path).webhook_secret == secret
+    for bad in ("short", "has/slash-in-it-long-enough", "x" * 200):
+        with pytest.raises(ConfigError, match="STRAVA_WEBHOOK_SECRET"):
+            load_settings({"STRAVA_WEBHOOK_SECRET": bad}, instance_path=tmp_path)

@@ -183,3 +183,121 @@ def test_oversized_body_is_refused_with_413(app, client, athlete):
     assert resp.status_code == 413
     assert resp.get_json()["error"] == "Too large"
     assert inbox_count(app) == 0
+
+
+def test_deeply_nested_body_is_a_400_not_a_500(app, client, athlete, caplog):
+    with caplog.at_level(logging.WARNING):
+        resp = client.post("/webhook", data="[" * 5000, content_type="application/json")
+    assert resp.status_code == 400
+    assert "rejected webhook body" in caplog.text
+    assert inbox_count(app) == 0
+
+
+@pytest.mark.parametrize("query", [
+    "hub.mode=subscribe&hub.challenge=" + "c" * 300 + "&hub.verify_token=sandbox-verify-token",
+    "hub.mode=subscribe&hub.challenge=a&hub.challenge=b&hub.verify_token=sandbox-verify-token",
+])
+def test_validation_refuses_oversized_or_repeated_parameters(client, query):
+    resp = client.get(f"/webhook?{query}")
+    assert resp.status_code == 400
+    assert "error" in resp.get_json()
+
+
+def test_a_new_subscription_reaches_every_process_through_the_version_key(tmp_path, redis_url, redis_client):
+    """Two web processes on one database: a change made through one is seen by the other at once."""
+    from plugin.services.subscriptions import remember_subscription
+    from tests.conftest import build_app
+
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    web_a, web_b = build_app(url, redis_url), build_app(url, redis_url)
+    with web_a.app_context():
+        make_athlete(ATHLETE)
+        remember_subscription(7, "http://x/webhook")
+    client_a = web_a.test_client()
+    assert client_a.post("/webhook", json=event(subscription_id=7)).get_json()["status"] == "queued"
+    assert client_a.post("/webhook", json=event(subscription_id=8, object_id=2)).get_json()["status"] == (
+        "ignored: other subscription")
+    with web_b.app_context():
+        from plugin.services.subscriptions import subscription_cache
+
+        subscription_cache().ids()
+        db.session.execute(Subscription.__table__.delete())
+        db.session.commit()
+        remember_subscription(8, "http://x/webhook")
+    assert client_a.post("/webhook", json=event(subscription_id=8, object_id=3)).get_json()["status"] == "queued"
+    assert client_a.post("/webhook", json=event(subscription_id=7, object_id=4)).get_json()["status"] == (
+        "ignored: other subscription")
+
+
+def test_cached_subscriptions_are_read_once_per_version(app, client, athlete, monkeypatch):
+    from plugin.services import subscriptions
+
+    with app.app_context():
+        subscriptions.remember_subscription(7, "http://x/webhook")
+    reads = []
+    real = subscriptions.stored_subscription_ids
+    monkeypatch.setattr(subscriptions, "stored_subscription_ids", lambda: reads.append(1) or real())
+    for n in range(5):
+        assert client.post("/webhook", json=event(object_id=100 + n)).get_json()["status"] == "queued"
+    assert len(reads) == 1
+
+
+def test_a_row_edited_by_hand_is_seen_after_the_cache_age(app, client, athlete, monkeypatch):
+    from plugin.services import subscriptions
+
+    assert client.post("/webhook", json=event(subscription_id=7)).get_json()["status"] == "queued"
+    with app.app_context():
+        db.session.add(Subscription(id=99, callback_url="http://x/webhook"))  # no version bump
+        db.session.commit()
+    monkeypatch.setattr(subscriptions, "CACHE_MAX_AGE_S", 0.0)
+    assert client.post("/webhook", json=event(subscription_id=7, object_id=5)).get_json()["status"] == (
+        "ignored: other subscription")
+
+
+def test_redis_down_reads_the_table(tmp_path):
+    from tests.conftest import build_app
+
+    app = build_app(f"sqlite:///{tmp_path / 'x.sqlite'}", "redis://127.0.0.1:1/0")
+    with app.app_context():
+        make_athlete(ATHLETE)
+        db.session.add(Subscription(id=99, callback_url="http://x/webhook"))
+        db.session.commit()
+    client = app.test_client()
+    assert client.post("/webhook", json=event(subscription_id=7)).get_json()["status"] == "ignored: other subscription"
+    assert client.post("/webhook", json=event(subscription_id=99)).get_json()["status"] == "queued"
+
+
+@pytest.fixture
+def secret_app(tmp_path, redis_url, redis_client):
+    from tests.conftest import build_app
+
+    app = build_app(f"sqlite:///{tmp_path / 'w.sqlite'}", redis_url, STRAVA_WEBHOOK_SECRET="s3cr3t-path")
+    with app.app_context():
+        make_athlete(ATHLETE)
+    return app
+
+
+def test_with_a_secret_only_the_secret_path_serves(secret_app, caplog):
+    client = secret_app.test_client()
+    validation = "hub.mode=subscribe&hub.challenge=abc&hub.verify_token=sandbox-verify-token"
+    assert client.get(f"/webhook/s3cr3t-path?{validation}").get_json() == {"hub.challenge": "abc"}
+    assert client.post("/webhook/s3cr3t-path", json=event()).get_json()["status"] == "queued"
+    with caplog.at_level(logging.WARNING):
+        for path in ("/webhook", "/webhook/wrong"):
+            assert client.get(f"{path}?{validation}").status_code == 404
+            assert client.post(path, json=event(object_id=9)).status_code == 404
+    assert "wrong secret path" in caplog.text and "the bare path" in caplog.text
+    assert inbox_count(secret_app) == 1
+
+
+def test_without_a_secret_a_secret_path_is_not_served(client, athlete):
+    assert client.post("/webhook/guess", json=event()).status_code == 404
+
+
+def test_callback_url_carries_the_secret(secret_app, app):
+    from plugin.services.subscriptions import callback_url
+
+    with secret_app.app_context():
+        assert callback_url() == "http://127.0.0.1:5000/webhook/s3cr3t-path"
+    with app.app_context():
+        assert callback_url() == "http://127.0.0.1:5000/webhook"
