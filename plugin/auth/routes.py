@@ -1,11 +1,11 @@
 """OAuth routes. The `state` parameter is bound to the browser session so a
-forged or replayed callback cannot attach someone else's Strava account."""
+forged callback cannot attach someone else's Strava account, and stored
+server-side (plugin/auth/states.py) so a replayed one is refused."""
 
 from __future__ import annotations
 
 import hmac
 import logging
-import secrets
 from urllib.parse import urlencode
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -13,17 +13,20 @@ from flask_login import login_user
 from stravalib.exc import Fault
 
 from plugin.auth import bp
+from plugin.auth.states import MAX_STATE_CHARS, consume_state, issue_state
 from plugin.queue import BACKFILL_ATHLETE, enqueue
 from plugin.services.athletes import REQUIRED_SCOPES, REQUESTED_SCOPES, connect_athlete
 from plugin.strava.client import app_client
 
 log = logging.getLogger(__name__)
 STATE_KEY = "oauth_state"
+# Longest value Strava sends for each callback parameter, with room to spare.
+CALLBACK_LIMITS = {"state": MAX_STATE_CHARS, "code": 255, "scope": 255, "error": 100}
 
 
 @bp.get("/strava")
 def start():
-    state = secrets.token_urlsafe(24)
+    state = issue_state()
     session[STATE_KEY] = state
     params = {
         "client_id": current_app.config["STRAVA_CLIENT_ID"],
@@ -36,12 +39,29 @@ def start():
     return redirect(f"{current_app.config['STRAVA_BASE_URL']}/oauth/authorize?{urlencode(params)}")
 
 
+def _malformed_callback() -> str | None:
+    for name, limit in CALLBACK_LIMITS.items():
+        values = request.args.getlist(name)
+        if len(values) > 1:
+            return f"repeated {name}"
+        if values and len(values[0]) > limit:
+            return f"{name} longer than {limit} characters"
+    return None
+
+
 @bp.get("/strava/callback")
 def callback():
     expected = session.pop(STATE_KEY, None)
+    problem = _malformed_callback()
+    if problem:
+        log.warning("OAuth callback refused: %s", problem)
+        return render_template("auth_error.html", reason="state"), 400
     given = request.args.get("state", "")
-    if not expected or not hmac.compare_digest(expected, given):
+    if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
         log.warning("OAuth callback with a missing or forged state from %s", request.remote_addr)
+        return render_template("auth_error.html", reason="state"), 400
+    if not consume_state(given):
+        log.warning("OAuth callback with a used or expired state (a replay?) from %s", request.remote_addr)
         return render_template("auth_error.html", reason="state"), 400
     if request.args.get("error"):
         log.info("athlete declined the Strava authorization: %s", request.args.get("error"))

@@ -8,6 +8,8 @@ sent" and refused.
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation, ValidationError
@@ -111,18 +113,27 @@ class CheckboxGroup(SelectMultipleField):
             raise StopValidation(f"Unknown sport type: {', '.join(unknown)}. Tick the types listed here.")
 
 
+# ASCII digits only, and few of them: int() would also take "٣", "２４" or a
+# 400-digit number, none of which anyone means by a number of hours or beats.
+MAX_WHOLE_NUMBER_DIGITS = 6
+_WHOLE_NUMBER = re.compile(rf"[0-9]{{1,{MAX_WHOLE_NUMBER_DIGITS}}}")
+
+
 class WholeNumberField(IntegerField):
-    """An integer field whose parse error says what to enter."""
+    """An integer field that parses defensively; its parse error says what to enter."""
 
     def __init__(self, *args, parse_message: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.parse_message = parse_message
 
     def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(self.parse_message) from None
+        if not valuelist:
+            return
+        text = valuelist[0].strip()
+        if not _WHOLE_NUMBER.fullmatch(text):
+            self.data = None
+            raise ValueError(self.parse_message)
+        self.data = int(text)
 
     def pre_validate(self, form):
         if self.process_errors:
@@ -151,6 +162,10 @@ def _timezone_choices() -> list[tuple[str, str]]:
 TIMEZONE_CHOICES = _timezone_choices()
 
 MAX_HR_MESSAGE = "Use a whole number of beats per minute from 100 to 230, or leave it empty."
+
+
+def _refuse_repeated(form, field):
+    raise StopValidation("This field was sent more than once; send it once.")
 
 
 def at_least_one(message: str):
@@ -223,6 +238,14 @@ class SettingsForm(FlaskForm):
                 "mode": settings.mode,
             })
         super().__init__(*args, **kwargs)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Every field is checked on its own, and a single-value field sent twice is refused (not first-wins)."""
+        extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
+        for field in self:
+            if not isinstance(field, SelectMultipleField) and field.raw_data and len(field.raw_data) > 1:
+                extra.setdefault(field.name, []).append(_refuse_repeated)
+        return super().validate(extra_validators=extra)
 
     def apply_to(self, settings) -> None:
         """Store the validated values (only call after validate())."""

@@ -146,3 +146,79 @@ def test_connect_helper_follows_auto_approval(tmp_path, redis_url):
     with start_emulator() as emu:
         app = build_app(f"sqlite:///{tmp_path / 'c.sqlite'}", redis_url, STRAVA_BASE_URL=emu.url)
         assert connect_through_oauth(app.test_client()).headers["Location"] == "/settings"
+
+
+def exchanges(emulator) -> int:
+    """Token exchanges the emulator has seen (its request log)."""
+    seen = requests.get(f"{emulator.url}/sandbox/api/requests").json()
+    return sum(1 for r in seen if "oauth/token" in str(r.get("path", r)))
+
+
+def test_replay_with_the_cookie_from_before_the_callback_is_refused_without_calling_strava(
+        product, emulator, caplog):
+    client = product.test_client()
+    start = client.get("/auth/strava")
+    callback = authorize(emulator, start.headers["Location"])
+    old_cookie = client.get_cookie("session").value  # the browser's cookie before the callback
+    assert client.get(callback).status_code == 302
+    before = exchanges(emulator)
+    assert before >= 1
+
+    attacker = product.test_client()
+    attacker.set_cookie("session", old_cookie)
+    with caplog.at_level(logging.WARNING):
+        resp = attacker.get(callback)
+    assert resp.status_code == 400
+    assert "used or expired state" in caplog.text
+    assert exchanges(emulator) == before  # the used code never went to Strava again
+    with attacker.session_transaction() as session:
+        assert "_user_id" not in session
+
+
+def test_state_is_stored_server_side_and_expires(product, emulator, monkeypatch):
+    from plugin.auth import states
+    from plugin.models import OAuthState
+
+    client = product.test_client()
+    start = client.get("/auth/strava")
+    state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
+    with product.app_context():
+        row = db.session.get(OAuthState, state)
+        assert row is not None and row.used_at is None
+    monkeypatch.setattr(states, "STATE_TTL", states.STATE_TTL * 0)
+    assert client.get(authorize(emulator, start.headers["Location"])).status_code == 400
+    assert athletes(product) == 0
+
+
+@pytest.mark.parametrize("extra", ["&state=second", "&code=" + "c" * 400, "&scope=" + "s" * 400])
+def test_malformed_callback_queries_are_refused(product, emulator, extra):
+    client = product.test_client()
+    start = client.get("/auth/strava")
+    resp = client.get(authorize(emulator, start.headers["Location"]) + extra)
+    assert resp.status_code == 400
+    assert athletes(product) == 0
+
+
+def test_one_athlete_never_sees_another(product, emulator):
+    from plugin.models import Activity
+    from tests.plugin.factories import login, make_athlete
+
+    with product.app_context():
+        make_athlete(111)
+        make_athlete(222)
+        db.session.add(Activity(id=9_111_000_001, athlete_id=111, sport_type="Run", name="Mine-111"))
+        db.session.add(Activity(id=9_222_000_001, athlete_id=222, sport_type="Run", name="Theirs-222"))
+        db.session.commit()
+    client = product.test_client()
+    login(client, 111)
+    export = client.get("/account/export")
+    assert export.status_code == 200
+    body = export.get_data(as_text=True)
+    assert "9111000001" in body and "9222000001" not in body and "Theirs-222" not in body
+    for path in ("/history", "/settings", "/account"):
+        page = client.get(path).get_data(as_text=True)
+        assert "9222000001" not in page and "Theirs-222" not in page, path
+    # A forged session cookie (no signature) logs nobody in.
+    forged = product.test_client()
+    forged.set_cookie("session", '{"_user_id": "222"}')
+    assert forged.get("/account/export").status_code in (302, 401)

@@ -241,3 +241,44 @@ def test_chosen_time_zone_is_used_by_the_history(csrf_app, client):
     page = client.get("/history").get_data(as_text=True)
     assert "times in Asia/Tokyo" in page
     assert "21 Nov 2026" in page  # 23:30 UTC is the next morning in Tokyo
+
+
+@pytest.mark.parametrize("value", ["9" * 400, "9" * 5000, "1e400", "٣", "２４", "24\x00", "0x10", "+24", "-0",
+                                   "nan", "inf", "24 24", "9999999"])
+@pytest.mark.parametrize("field", ["window_hours", "max_hr"])
+def test_numbers_are_parsed_defensively(csrf_app, client, redis_client, field, value):
+    before = snapshot(csrf_app)
+    resp = post(client, **{field: value})
+    assert resp.status_code == 400
+    assert re.search(rf'<p class="error" id="{field}-error">', resp.get_data(as_text=True))
+    assert snapshot(csrf_app) == before
+
+
+def test_surrounding_spaces_are_fine(csrf_app, client):
+    assert post(client, window_hours=" 12 ").status_code == 302
+    assert snapshot(csrf_app)["window_hours"] == 12
+
+
+@pytest.mark.parametrize("field, values", [("window_hours", ["24", "48"]), ("goal", ["strength", "general"]),
+                                           ("mode", ["write", "paused"]), ("language", ["en", "en"])])
+def test_a_single_value_field_sent_twice_is_refused(csrf_app, client, field, values):
+    before = snapshot(csrf_app)
+    resp = post(client, **{field: values})
+    assert resp.status_code == 400
+    page = resp.get_data(as_text=True)
+    assert re.search(rf'<p class="error" id="{field}-error">', page)
+    assert "more than once" in page
+    assert snapshot(csrf_app) == before
+
+
+def test_every_bad_field_gets_its_own_message_at_once(csrf_app, client):
+    bad = {"goal": "fame", "mode": "loud", "window_hours": "9" * 400, "max_hr": "٣٣٣", "language": "xx",
+           "timezone": "Mars/Olympus_Mons", "training_status": "god", "lift_types": ["", "Run"],
+           "run_types": ["", "Swim"]}
+    before = snapshot(csrf_app)
+    resp = post(client, **bad)
+    assert resp.status_code == 400
+    page = resp.get_data(as_text=True)
+    for field in bad:
+        assert re.search(rf'<p class="error" id="{field}-error">', page), field
+    assert snapshot(csrf_app) == before
