@@ -36,6 +36,10 @@ def create_app(config: dict | None = None):
         from plugin.ops.logs import configure_logging
 
         configure_logging(app.config["LOG_FORMAT"])
+    if app.config.get("SENTRY_DSN") and not app.testing:
+        from plugin.ops.error_reporting import init_error_reporting
+
+        init_error_reporting(app.config["SENTRY_DSN"], "sandbox" if app.config["SANDBOX"] else "production")
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
