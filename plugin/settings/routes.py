@@ -6,6 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from plugin.extensions import db
+from plugin.history import progress
+from plugin.history.first_look import connect_summary
 from plugin.models import utcnow
 from plugin.queue import REEVALUATE_ATHLETE, enqueue
 from plugin.settings import bp
@@ -44,6 +46,7 @@ def _render(form, *, welcome: bool, status: int = 200):
         "settings.html", form=form, forms=forms, reevaluate_days=REEVALUATE_DAYS, welcome=welcome,
         welcome_step=WELCOME_STEP, goal_chosen=settings.goal_chosen_at is not None, open_sections=open_sections,
         zones=describe_zones(current_user.hr_zones, current_user.max_hr),
+        notes=progress.work_in_progress(current_user), first_look=connect_summary(current_user),
     ), status
 
 

@@ -241,3 +241,34 @@ def test_settings_show_the_zones_in_use(csrf_app, hr_zones, max_hr, source, word
     zones = re.search(r'<p class="zones" id="zones" data-zone-source="([a-z]+)">([^<]+)</p>', page)
     assert zones.group(1) == source
     assert words in zones.group(2)
+
+
+# --- What is happening on the athlete's behalf, also on settings (notes from plugin.history).
+
+def test_welcome_says_the_look_back_is_under_way(new_athlete_app):
+    page = welcome_client(new_athlete_app).get("/settings").get_data(as_text=True)
+    assert re.search(r'id="first-look-summary">We are looking at your last 4 weeks on Strava', page)
+
+
+def test_settings_show_a_refused_token_with_the_reconnect_button(csrf_app):
+    with csrf_app.app_context():
+        db.session.get(Athlete, ATHLETE).needs_reconnect = True
+        db.session.commit()
+    client = csrf_app.test_client()
+    login(client, ATHLETE)
+    page = client.get("/settings").get_data(as_text=True)
+    note = re.search(r'<p class="card progress-reconnect" role="alert">(.*?)</p>', page, re.S).group(1)
+    assert "Strava refused our access" in note
+    assert 'href="/auth/strava">Reconnect with Strava</a>' in note
+
+
+def test_settings_say_what_the_look_back_found(csrf_app):
+    import datetime as dt
+
+    with csrf_app.app_context():
+        db.session.get(Athlete, ATHLETE).backfilled_at = dt.datetime.now(dt.timezone.utc)
+        db.session.commit()
+    client = csrf_app.test_client()
+    login(client, ATHLETE)
+    page = client.get("/settings").get_data(as_text=True)
+    assert re.search(r'id="first-look-summary">We looked at your last 4 weeks and found no lifts or runs yet', page)
