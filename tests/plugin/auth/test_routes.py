@@ -96,8 +96,22 @@ def test_missing_write_scope_explains_what_to_tick(product, emulator):
     start = client.get("/auth/strava")
     resp = client.get(authorize(emulator, start.headers["Location"], granted=["read", "activity:read_all"]))
     assert resp.status_code == 400
-    assert "activity:write" in resp.get_data(as_text=True)
+    page = resp.get_data(as_text=True)
+    assert "activity:write" not in page  # Strava's checkbox in its own words, not the raw scope
+    assert "“Upload your activities from LiftRun Coach to Strava”" in page
+    assert "View data about your private activities" not in page  # that one was ticked
     assert athletes(product) == 0
+
+
+def test_both_missing_scopes_are_named_by_their_checkbox(product, emulator):
+    client = product.test_client()
+    start = client.get("/auth/strava")
+    resp = client.get(authorize(emulator, start.headers["Location"], granted=["read"]))
+    assert resp.status_code == 400
+    page = resp.get_data(as_text=True)
+    assert "“View data about your private activities”" in page
+    assert "“Upload your activities from LiftRun Coach to Strava”" in page
+    assert ":read_all" not in page and ":write" not in page
 
 
 def test_cancel_on_strava_stores_nothing(product, emulator):

@@ -59,8 +59,8 @@ def test_one_mark_per_pair_in_range_coloured_by_verdict():
         "acceptable_gap": TONE_COLOURS["caution"],
     }
     titles = [m.find(f"{SVG}title").text for m in marks]
-    assert "Wed 13 Mar: gap 30 min — Long run right after lifting" in titles
-    assert "Sun 10 Mar: gap 7 h — Well separated" in titles
+    assert "Wed 13 Mar: gap 30 min — Long run right after lifting (may cost gains)" in titles
+    assert "Sun 10 Mar: gap 7 h — Well separated (fits your goal)" in titles
 
 
 def test_higher_gap_is_drawn_higher_and_the_recommended_line_sits_between():
@@ -92,10 +92,46 @@ def test_empty_chart_is_valid_svg():
     assert "0 pairs" in chart.summary
 
 
-def test_week_labels_are_mondays():
+def test_week_labels_are_mondays_with_the_month_where_it_changes():
     chart = render_gap_chart([], now=NOW, zone=BERLIN, goal="strength", rules=default_rules())
-    labels = re.findall(r">(\d{1,2} [A-Z][a-z]{2})</text>", chart.svg)
-    assert labels == ["22 Jan", "29 Jan", "5 Feb", "12 Feb", "19 Feb", "26 Feb", "4 Mar", "11 Mar"]
+    days = re.findall(r'<text class="week-day" x="([\d.]+)"[^>]*>(\d{1,2})</text>', chart.svg)
+    months = re.findall(r'<text class="week-month" x="([\d.]+)"[^>]*>([A-Z][a-z]{2})</text>', chart.svg)
+    assert [d for _, d in days] == ["22", "29", "5", "12", "19", "26", "4", "11"]
+    assert [m for _, m in months] == ["Jan", "Feb", "Mar"]
+    x_of_day = dict((d, x) for x, d in days)
+    assert [x for x, _ in months] == [x_of_day["22"], x_of_day["5"], x_of_day["4"]]
+
+
+def test_text_stays_readable_on_a_360_px_phone():
+    # The page's side padding and the figure's border leave about 318 px of a 360 px screen.
+    from plugin.history.chart import FONT_SIZE, WIDTH
+
+    assert FONT_SIZE * 318 / WIDTH >= 12
+    chart = render_gap_chart([], now=NOW, zone=BERLIN, goal="strength", rules=default_rules())
+    root = parse(chart.svg)
+    assert root.get("viewBox") == f"0 0 {WIDTH} {root.get('viewBox').split()[3]}"
+    assert root.get("font-size") == str(FONT_SIZE)
+    assert not [t for t in root.iter(f"{SVG}text") if t.get("font-size")]  # no smaller text anywhere
+
+
+def test_each_tone_has_its_own_mark_besides_colour():
+    points = [ChartPoint(NOW - dt.timedelta(hours=2), 30, "interference_risk"),
+              ChartPoint(NOW - dt.timedelta(days=3), 420, "well_separated"),
+              ChartPoint(NOW - dt.timedelta(days=5), 200, "acceptable_gap")]
+    chart = render_gap_chart(points, now=NOW, zone=BERLIN, goal="strength", rules=default_rules())
+    root = parse(chart.svg)
+    marks = [el for el in root.iter(f"{SVG}path") if el.get("class") == "pair-mark"]
+    assert len(marks) == 3 and len({m.get("d") for m in marks}) == 3
+    tones = [m.get("data-tone") for m in dots(chart.svg)]
+    assert sorted(tones) == ["caution", "good", "risk"]
+
+
+def test_legend_shows_the_same_marks_in_words():
+    from plugin.history.chart import LEGEND, TONE_MARKS
+
+    assert [label for _, label in LEGEND] == ["fits your goal", "could be better", "may cost gains"]
+    for (mark, _), path in zip(LEGEND, TONE_MARKS.values()):
+        assert path in str(mark) and 'aria-hidden="true"' in str(mark)
 
 
 @pytest.mark.parametrize("gap_minutes", [0, 59, 3 * 60, 72 * 60])
