@@ -23,6 +23,7 @@ import random
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
+from sqlalchemy import event as sa_event
 from stravalib.exc import Fault
 
 from plugin.extensions import db
@@ -68,7 +69,12 @@ class RetryLater(Exception):
 
 
 class athlete_lock:
-    """One task per athlete at a time, across every worker on every machine (Redis)."""
+    """One task per athlete at a time, across every worker on every machine (Redis).
+
+    Held until the caller's transaction ends, not just to the end of the
+    block: the task commits after the services return, and another worker
+    must not plan from the database before this one's pairs are in it.
+    """
 
     def __init__(self, athlete_id: int):
         self.lock = get_redis().lock(f"liftrun:athlete-lock:{athlete_id}", timeout=LOCK_TIMEOUT)
@@ -79,7 +85,14 @@ class athlete_lock:
             raise RetryLater(countdown, DeferReason.ATHLETE_BUSY, "another task holds this athlete's lock")
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
+        session = db.session()
+        if exc_type is None and session.in_transaction():
+            sa_event.listen(session, "after_transaction_end", lambda *_: self._release(), once=True)
+        else:
+            self._release()
+
+    def _release(self) -> None:
         try:
             self.lock.release()
         except Exception:  # noqa: BLE001 - an expired lock is harmless here

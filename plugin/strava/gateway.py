@@ -10,6 +10,7 @@ not read again just to write on it.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Callable
 
 import requests
@@ -22,6 +23,10 @@ from plugin.strava.ratelimit import RateBudget, RateLimitDeferred, seconds_to_ne
 
 log = logging.getLogger(__name__)
 
+# A read this recent, in this same task, is what the athlete's description is now
+# (as far as Strava lets anyone know); older ones are read again before a write.
+READ_FRESH_SECONDS = 10.0
+
 
 class AthleteStrava:
     def __init__(self, athlete, budget: RateBudget):
@@ -30,6 +35,7 @@ class AthleteStrava:
         self._client: Client | None = None
         self._refreshed = False
         self.read_now: dict[int, Any] = {}  # activity id -> DetailedActivity read in this task
+        self._read_at: dict[int, float] = {}
         self.calls = 0
 
     @property
@@ -73,12 +79,19 @@ class AthleteStrava:
 
     def get_activity(self, activity_id: int):
         activity = self._call(lambda c: c.get_activity(activity_id))
-        self.read_now[int(activity_id)] = activity
+        self._remember(activity_id, activity)
         return activity
 
+    def _remember(self, activity_id: int, activity) -> None:
+        self.read_now[int(activity_id)] = activity
+        self._read_at[int(activity_id)] = time.monotonic()
+
     def fresh_activity(self, activity_id: int):
-        """The activity as read in this task, or read now: never an older copy."""
-        return self.read_now.get(int(activity_id)) or self.get_activity(activity_id)
+        """The activity as read moments ago in this task, or read now: never an older copy."""
+        read_at = self._read_at.get(int(activity_id))
+        if read_at is not None and time.monotonic() - read_at <= READ_FRESH_SECONDS:
+            return self.read_now[int(activity_id)]
+        return self.get_activity(activity_id)
 
     def list_activities(self, after, before, limit: int = 100) -> list:
         return self._call(lambda c: list(c.get_activities(after=after, before=before, limit=limit)))
@@ -91,5 +104,5 @@ class AthleteStrava:
 
     def update_description(self, activity_id: int, description: str):
         updated = self._call(lambda c: c.update_activity(activity_id, description=description))
-        self.read_now[int(activity_id)] = updated
+        self._remember(activity_id, updated)
         return updated
