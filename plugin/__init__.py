@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from plugin.config import Settings
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
 
-def create_app(config: dict | None = None):
+def create_app(config: dict | Settings | None = None, *, settings: Settings | None = None):
+    """The web app (and the worker's app context).
+
+    `settings` (or a Settings passed first) replaces reading the environment, so
+    tests and launchers configure an app without touching os.environ; `config`
+    entries override single Flask keys on top.
+    """
     # Imported here so the engine's command-line tools (`liftrun advise`,
     # `liftrun analyze`) that live in this package do not pay for Flask,
     # SQLAlchemy and Celery start-up.
     from flask import Flask
 
-    from plugin.config import load_settings
+    from plugin.config import ConfigError, Settings, external_url_config, load_settings
     from plugin.crypto import TokenCipher
     from plugin.extensions import csrf, db, login_manager, migrate
     from plugin.queue import celery_init_app
@@ -23,7 +33,15 @@ def create_app(config: dict | None = None):
     app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("LIFTRUN_INSTANCE_PATH") or None)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    settings = load_settings(instance_path=app.instance_path)
+    if isinstance(config, Settings):
+        settings, config = config, None
+    try:
+        if settings is None:
+            settings = load_settings(instance_path=app.instance_path)
+    except ConfigError as err:
+        # At start-up the operator needs the one line that says what to set; flask, gunicorn
+        # and celery all print a SystemExit's message and stop, without a traceback.
+        raise SystemExit(f"LiftRun Coach cannot start: {err}") from None
     app.config.from_mapping(settings.flask_config())
     if config:
         app.config.update(config)
@@ -31,6 +49,9 @@ def create_app(config: dict | None = None):
             app.config["CELERY"] = dict(
                 app.config["CELERY"], broker_url=config["REDIS_URL"], result_backend=config["REDIS_URL"]
             )
+
+    if not (config and "SERVER_NAME" in config):
+        app.config.update(external_url_config(app.config["PUBLIC_URL"]))
 
     if not app.debug and not app.testing:
         from plugin.ops.logs import configure_logging

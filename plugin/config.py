@@ -96,6 +96,18 @@ class Settings:
         }
 
 
+def external_url_config(public_url: str) -> dict:
+    """Flask keys that make `url_for(..., _external=True)` build PUBLIC_URL's links, in a
+    request or in the worker (no request at all). Flask >= 3.1 no longer refuses requests
+    for other hosts when SERVER_NAME is set, so the app still answers on any address."""
+    parts = urlsplit(public_url)
+    return {
+        "SERVER_NAME": parts.netloc,
+        "PREFERRED_URL_SCHEME": parts.scheme,
+        "APPLICATION_ROOT": parts.path.rstrip("/") or "/",
+    }
+
+
 def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever spelling the operator used."""
     for prefix in ("postgres://", "postgresql://"):

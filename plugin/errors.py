@@ -55,4 +55,9 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(Exception)
     def unexpected(err: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
+        # The failure may have left the transaction unusable; the page itself loads the
+        # athlete for its header, which must not fail a second time.
+        from plugin.extensions import db
+
+        db.session.rollback()
         return _respond(500, *MESSAGES[500])

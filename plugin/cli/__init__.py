@@ -14,6 +14,7 @@ import sys
 import click
 
 from plugin.cli.errors import EXIT_INTERNAL, PROG, error_line
+from plugin.config import ConfigError as SettingsError
 
 _SUBCOMMANDS = {
     "advise": ("plugin.cli.advise", "advise"),
@@ -34,6 +35,16 @@ def _command_name(ctx: click.Context | None, fallback: str) -> str:
         names.append(ctx.info_name or "")
         ctx = ctx.parent
     return " ".join(reversed(names)) or fallback
+
+
+def _is_config_error(exc: BaseException) -> bool:
+    # The engine's ConfigError is looked up only once raised: importing it would load
+    # the engine (and its files) for every command, the very start-up that failed.
+    engine_errors = sys.modules.get("plugin.coaching.errors")
+    kinds: tuple[type[BaseException], ...] = (SettingsError,)
+    if engine_errors is not None:
+        kinds += (engine_errors.ConfigError,)
+    return isinstance(exc, kinds)
 
 
 class _LazyGroup(click.Group):
@@ -69,6 +80,18 @@ class _LazyGroup(click.Group):
         except click.ClickException as exc:
             click.echo(error_line(self._invoked, exc.format_message()), err=True)
             sys.exit(exc.exit_code)
+        except Exception as exc:
+            if not _is_config_error(exc):
+                raise
+            # A broken environment or coaching file: what to fix, on one line.
+            click.echo(error_line(self._invoked, f"configuration: {exc}"), err=True)
+            sys.exit(EXIT_INTERNAL)
+        except SystemExit as exc:
+            # create_app's start-up refusal carries its message; say it in our style.
+            if isinstance(exc.code, str):
+                click.echo(error_line(self._invoked, exc.code), err=True)
+                sys.exit(EXIT_INTERNAL)
+            raise
         except click.exceptions.Abort:
             click.echo(error_line(self._invoked, "aborted"), err=True)
             sys.exit(EXIT_INTERNAL)

@@ -101,7 +101,7 @@ def dev(web_port: int | None, sandbox_port: int | None, concurrency: int) -> Non
         if not _wait_for(f"http://127.0.0.1:{web_port}/healthz"):
             raise click.ClickException("the web app did not start (is Redis running?)")
         if sandbox:
-            _ensure_sandbox_subscription(env)
+            _ensure_sandbox_subscription(env, instance)
         click.echo("")
         click.echo(f"LiftRun Coach is running: open {env['PUBLIC_URL']}/")
         if sandbox:
@@ -123,9 +123,10 @@ def dev(web_port: int | None, sandbox_port: int | None, concurrency: int) -> Non
                 proc.kill()
 
 
-def _ensure_sandbox_subscription(env: dict) -> None:
+def _ensure_sandbox_subscription(env: dict, instance: Path) -> None:
     """Register our webhook with the emulator so its simulated uploads reach us."""
     from plugin import create_app
+    from plugin.config import load_settings
     from plugin.services.subscriptions import (
         callback_url,
         create_subscription,
@@ -134,25 +135,17 @@ def _ensure_sandbox_subscription(env: dict) -> None:
         remember_subscription,
     )
 
-    saved = {k: os.environ.get(k) for k in ("PUBLIC_URL", "STRAVA_BASE_URL")}
-    os.environ.update({k: env[k] for k in saved})
-    try:
-        app = create_app()
-        with app.app_context():
-            wanted = callback_url()
-            subs = list_subscriptions()
-            for stale in (s for s in subs if s.callback_url != wanted):
-                delete_subscription(int(stale.id))
-            existing = [s for s in subs if s.callback_url == wanted]
-            if existing:
-                click.echo(f"push subscription {existing[0].id} already points at {wanted}")
-                remember_subscription(int(existing[0].id), wanted)
-                return
-            row = create_subscription(wanted)
-            click.echo(f"created push subscription {row.id} → {wanted}")
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    # The children's environment describes this app too; read it instead of changing ours.
+    app = create_app(settings=load_settings(env, instance_path=instance))
+    with app.app_context():
+        wanted = callback_url()
+        subs = list_subscriptions()
+        for stale in (s for s in subs if s.callback_url != wanted):
+            delete_subscription(int(stale.id))
+        existing = [s for s in subs if s.callback_url == wanted]
+        if existing:
+            click.echo(f"push subscription {existing[0].id} already points at {wanted}")
+            remember_subscription(int(existing[0].id), wanted)
+            return
+        row = create_subscription(wanted)
+        click.echo(f"created push subscription {row.id} → {wanted}")

@@ -2,16 +2,22 @@
 
 Thresholds and texts are data so a coach can change them without a release;
 LIFTRUN_CONFIG_DIR lets a deployment point at its own copy. A file missing
-from that copy falls back to the repository default, so a deployment may
+from that copy falls back to the packaged default, so a deployment may
 override only the catalog or only the thresholds.
+
+The defaults ship inside the package as `plugin/coaching/defaults`, found with
+importlib.resources so a wheel installed anywhere has them. In a checkout that
+folder is a link to the repository's `config/`, where coaches edit them.
 """
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
-DEFAULT_CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
+# A plain path: wheels install as files, and the readers below glob and open them.
+DEFAULT_CONFIG_DIR = Path(str(resources.files("plugin.coaching").joinpath("defaults")))
 ENV_VAR = "LIFTRUN_CONFIG_DIR"
 
 

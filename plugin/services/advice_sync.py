@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import or_, select
 from stravalib.exc import ObjectNotFound
 
@@ -54,7 +54,8 @@ def engine_options(athlete: Athlete) -> EngineOptions:
 
 
 def settings_url() -> str:
-    return f"{current_app.config['PUBLIC_URL']}/settings"
+    """The link in every block: PUBLIC_URL's, whether built in a request or in the worker."""
+    return url_for("settings.edit", _external=True, _scheme=current_app.config["PREFERRED_URL_SCHEME"])
 
 
 def _activities_between(athlete_id: int, start: dt.datetime, end: dt.datetime) -> list[Activity]:

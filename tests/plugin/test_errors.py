@@ -48,3 +48,28 @@ def test_unexpected_errors_are_logged_500s_without_internals(sqlite_app, caplog)
     assert resp.status_code == 500
     assert "secret internals" not in resp.get_data(as_text=True)
     assert "unhandled error on GET /boom" in caplog.text
+
+
+def test_the_500_page_still_renders_after_a_failed_transaction(app):
+    """The failure left the session needing a rollback; the page loads the athlete for its header."""
+    from plugin.extensions import db
+    from plugin.models import Athlete
+
+    with app.app_context():
+        make_athlete(4242)
+
+    @app.get("/broken-write")
+    def broken_write():
+        db.session.add(Athlete(id=4242, access_token_enc="x", refresh_token_enc="y", expires_at=0))
+        db.session.flush()  # duplicate primary key: the transaction is now unusable
+        return "unreachable"
+
+    app.testing = False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    web = app.test_client()
+    login(web, 4242)
+    resp = web.get("/broken-write")
+    assert resp.status_code == 500
+    page = resp.get_data(as_text=True)
+    assert "Something went wrong on our side" in page
+    assert "Log out" in page or "logout" in page  # the header knew the athlete
