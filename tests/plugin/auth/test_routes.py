@@ -173,13 +173,15 @@ def test_replay_with_the_cookie_from_before_the_callback_is_refused_without_call
     client = product.test_client()
     start = client.get("/auth/strava")
     callback = authorize(emulator, start.headers["Location"])
-    old_cookie = client.get_cookie("session").value  # the browser's cookie before the callback
+    # The test client talks to SERVER_NAME (PUBLIC_URL's host), so its cookies live there.
+    host = product.config["SERVER_NAME"].split(":")[0]
+    old_cookie = client.get_cookie("session", domain=host).value  # the browser's cookie before the callback
     assert client.get(callback).status_code == 302
     before = exchanges(emulator)
     assert before >= 1
 
     attacker = product.test_client()
-    attacker.set_cookie("session", old_cookie)
+    attacker.set_cookie("session", old_cookie, domain=host)
     with caplog.at_level(logging.WARNING):
         resp = attacker.get(callback)
     assert resp.status_code == 400
