@@ -129,8 +129,8 @@ def sweep_inbox() -> int:
 # ---------------------------------------------------------------- the first week (plugin/services/backfill.py)
 
 from plugin.history import progress  # noqa: E402
-from plugin.queue import BACKFILL_ATHLETE, WRITE_CONNECT_ADVICE  # noqa: E402
-from plugin.services import backfill  # noqa: E402
+from plugin.queue import BACKFILL_ATHLETE, DISCONNECT_ATHLETE, WRITE_CONNECT_ADVICE  # noqa: E402
+from plugin.services import athletes, backfill  # noqa: E402
 
 
 def _athlete_task(task, athlete_id: int, work) -> str:
@@ -168,3 +168,8 @@ def write_connect_advice(self, athlete_id: int) -> str:
     status = _athlete_task(self, athlete_id, backfill.write_connect_advice)
     progress.finish(progress.WRITING, athlete_id)  # not reached while the task waits: the note stays
     return status
+
+
+@shared_task(name=DISCONNECT_ATHLETE, bind=True, acks_late=True)
+def disconnect_athlete(self, athlete_id: int, remove_advice: bool = True) -> str:
+    return _athlete_task(self, athlete_id, lambda a: athletes.disconnect_athlete(a, remove_advice=remove_advice))

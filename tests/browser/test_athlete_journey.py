@@ -147,6 +147,9 @@ def test_connect_advise_history_export_disconnect(stack, page, shoot):
     assert [p["later_id"] for p in data["pairs"]] == [run_id]
 
     requests.delete(f"{stack.emu}/sandbox/api/requests", timeout=5)
+    page.get_by_role("link", name="Disconnect…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Disconnect from Strava")
+    page.get_by_label("Also remove LiftRun Coach advice from my 1 activity").uncheck()  # this athlete keeps it
     page.get_by_role("button", name="Disconnect and delete my data").click()
     page.wait_for_url(f"{stack.product}/")
     expect(page.get_by_role("status")).to_contain_text("You are disconnected")

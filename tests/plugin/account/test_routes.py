@@ -49,9 +49,9 @@ def csrf_app(tmp_path, redis_url, redis_client):
     return app
 
 
-def token_from(client, path="/account") -> str:
+def token_from(client, path="/account/disconnect") -> str:
     text = client.get(path).get_data(as_text=True)
-    return re.search(r'action="/account/disconnect">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', text).group(1)
+    return re.search(r'action="/account/disconnect"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"', text).group(1)
 
 
 @pytest.mark.parametrize("method, path", [("get", "/account"), ("get", "/account/export"),
@@ -67,7 +67,7 @@ def test_account_page(csrf_app):
     login(client, ATHLETE)
     text = client.get("/account").get_data(as_text=True)
     assert "Download my data" in text and 'href="/account/export"' in text
-    assert 'action="/account/disconnect"' in text
+    assert 'href="/account/disconnect"' in text and 'method="post"' not in text.split("Disconnect from Strava")[1]
     assert "2 activities and 1 pair" in text
 
 
@@ -133,7 +133,7 @@ def test_disconnect_deletes_even_when_strava_fails(tmp_path, redis_url, redis_cl
     with start_emulator() as emulator:
         app, client = _connected(tmp_path, redis_url, emulator)
     # The emulator is gone now: the deauthorize call cannot reach Strava.
-    with caplog.at_level(logging.ERROR, logger="plugin.account.routes"):
+    with caplog.at_level(logging.ERROR, logger="plugin.services.athletes"):
         resp = client.post("/account/disconnect")
     assert resp.status_code == 302 and resp.headers["Location"] == "/"
     assert set(counts(app, ATHLETE).values()) == {0}
@@ -172,5 +172,4 @@ def test_logout(csrf_app):
 def test_get_is_not_allowed_for_state_changes(csrf_app):
     client = csrf_app.test_client()
     login(client, ATHLETE)
-    assert client.get("/account/disconnect").status_code == 405
     assert client.get("/logout").status_code == 405
