@@ -3,7 +3,9 @@
 A newcomer demos the product by "recording" a lift and a run here and then
 reading the advice on the activity page, so the pages create activities with
 the same webhooks Strava would send and show descriptions with their line
-breaks intact. Plain forms, no JavaScript.
+breaks intact. Plain forms, no JavaScript: a freshly saved activity's page
+reloads itself (meta refresh) until the app's advice is there, so a demo
+never needs a manual reload.
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ from . import shapes
 from .emulator import InvalidInput, current
 
 bp = Blueprint("sandbox_pages", __name__, template_folder="templates")
+
+# A saved activity's page reloads this often while it waits for the app's advice,
+# and gives up after this long (a lift saved first never gets advice of its own).
+REFRESH_SECONDS = 2
+WAIT_FOR_ADVICE_SECONDS = 60
 
 
 def duration(seconds: int | None) -> str:
@@ -46,12 +53,56 @@ def _tz_label_filter(name):
     return shapes.timezone_label(name)
 
 
+def last_saved(emu, athlete_id: int) -> dict[str, Any] | None:
+    """The athlete's most recently saved activity (ids grow with every save), whatever its start."""
+    activities = emu.store.activities(athlete_id)
+    return max(activities, key=lambda a: a["id"]) if activities else None
+
+
+def start_after(activity: dict[str, Any], gap_minutes: float):
+    """When an activity starting `gap_minutes` after `activity` ends begins (UTC)."""
+    return shapes.parse_utc(activity["start_date"]) + timedelta(
+        seconds=activity["elapsed_time"], minutes=max(gap_minutes, 0)
+    )
+
+
+def chain_previews(emu, athletes: list[dict[str, Any]], gap_minutes: float) -> list[dict[str, str]]:
+    """For the home page: what "after the last saved activity" means for each athlete, before saving."""
+    previews = []
+    for athlete in athletes:
+        anchor = last_saved(emu, athlete["id"])
+        if anchor is None:
+            continue
+        ends = start_after(anchor, 0)
+        starts = start_after(anchor, gap_minutes)
+        zone = shapes.zone_for(anchor["timezone"])
+        previews.append({
+            "athlete": f"{athlete['firstname']} {athlete['lastname']}".strip(),
+            "name": anchor["name"],
+            "ends": ends.astimezone(zone).strftime("%a %d %b, %H:%M"),
+            "starts": starts.astimezone(zone).strftime("%a %d %b, %H:%M"),
+        })
+    return previews
+
+
+def waiting_for_advice(emu, activity: dict[str, Any]) -> bool:
+    """Keep reloading while the app's block is missing and the activity is fresh."""
+    if emu.config["APP_NAME"] in (activity.get("description") or ""):
+        return False
+    age = emu.store.now() - shapes.parse_utc(activity["created_at"]).timestamp()
+    return age < WAIT_FOR_ADVICE_SECONDS
+
+
 def not_found_page():
     return render_template("error.html", title="Not found", message="There is nothing at this address.", fault=None)
 
 
 def _back_home(notice: str):
     return redirect(url_for("sandbox_pages.home", notice=notice), code=303)
+
+
+# The run form's default: a short gap after the lift just saved (the classic cool-down jog).
+RUN_DEFAULT_GAP = 30
 
 
 @bp.get("/")
@@ -75,6 +126,8 @@ def home():
         subscriptions=emu.store.subscriptions(),
         deliveries=deliveries,
         rate=emu.limiter.status(),
+        chain=chain_previews(emu, athletes, RUN_DEFAULT_GAP),
+        run_gap=RUN_DEFAULT_GAP,
         lift_types=shapes.LIFT_SPORT_TYPES,
         run_types=shapes.RUN_SPORT_TYPES,
         notice=request.args.get("notice"),
@@ -104,13 +157,9 @@ def simulate():
         "moving_time": elapsed,
     }
     if form.get("start_mode") == "after_last":
-        previous = emu.store.activities(athlete_id)
-        if previous:
-            last = previous[0]
-            start = shapes.parse_utc(last["start_date"]) + timedelta(
-                seconds=last["elapsed_time"], minutes=max(offset, 0)
-            )
-            values["start_date"] = shapes.format_utc(start)
+        anchor = last_saved(emu, athlete_id)
+        if anchor is not None:
+            values["start_date"] = shapes.format_utc(start_after(anchor, offset))
         else:
             values["start_offset_minutes"] = -minutes
     else:
@@ -121,7 +170,7 @@ def simulate():
         activity = emu.create_activity(athlete_id, values)
     except InvalidInput as exc:
         return _back_home(f"Not created: {exc}")
-    return redirect(url_for("sandbox_pages.activity_page", activity_id=activity["id"],
+    return redirect(url_for("sandbox_pages.activity_page", activity_id=activity["id"], waiting=1,
                             notice="Activity created; the create event is on its way."), code=303)
 
 
@@ -132,10 +181,15 @@ def activity_page(activity_id: int):
     if activity is None:
         return not_found_page(), 404
     athlete = emu.store.athlete(activity["athlete_id"]) or {}
+    watching = request.args.get("waiting") == "1"
     return render_template(
         "activity.html",
         activity=activity,
         athlete=athlete,
+        watching=watching,
+        app_name=emu.config["APP_NAME"],
+        refresh=REFRESH_SECONDS if watching and waiting_for_advice(emu, activity) else None,
+        wait_seconds=WAIT_FOR_ADVICE_SECONDS,
         sport_types=shapes.SPORT_TYPES,
         notice=request.args.get("notice"),
     )

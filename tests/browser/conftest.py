@@ -107,7 +107,13 @@ class Stack:
         raise RuntimeError(f"celery worker did not become ready:\n{self.worker_log.read_text()}")
 
     def subscribe(self) -> dict:
-        """The app's push subscription at the emulator (as `liftrun subscription create` would)."""
+        """The app's push subscription at the emulator (as `liftrun subscription create` would).
+
+        Each journey may call it; the stack is shared by the module, so an existing one is kept."""
+        existing = requests.get(f"{self.emu}/api/v3/push_subscriptions",
+                                params={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}, timeout=10)
+        if existing.status_code == 200 and existing.json():
+            return existing.json()[0]
         resp = requests.post(f"{self.emu}/api/v3/push_subscriptions", data={
             "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
             "callback_url": f"{self.product}/webhook", "verify_token": VERIFY_TOKEN,

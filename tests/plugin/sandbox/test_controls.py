@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -171,3 +172,57 @@ def test_python_m_serves(tmp_path):
     finally:
         process.terminate()
         process.wait(5)
+
+
+def _saved_id(response) -> int:
+    return int(response.headers["Location"].split("/activities/")[1].split("?")[0])
+
+
+def test_start_after_means_after_the_activity_just_saved(web):
+    from plugin.sandbox.shapes import parse_utc, zone_for
+
+    # A later-starting activity saved first, then a lift that started earlier: the run chains onto the lift.
+    web.post("/simulate", data={"athlete_id": DEMO_ATHLETE_ID, "sport_type": "Run", "start_mode": "now",
+                                "start_offset_minutes": "-30", "duration_minutes": "20"})
+    lift = web.post("/simulate", data={"athlete_id": DEMO_ATHLETE_ID, "sport_type": "WeightTraining",
+                                       "start_mode": "now", "start_offset_minutes": "-300", "duration_minutes": "60"})
+    lift_id = _saved_id(lift)
+    home = web.get("/").get_data(as_text=True)
+    stored_lift = web.get(f"/sandbox/api/activities/{lift_id}").get_json()
+    expected = parse_utc(stored_lift["start_date"]) + dt.timedelta(minutes=60 + 30)
+    local = expected.astimezone(zone_for(stored_lift["timezone"]))
+    assert re.search(rf"after <strong>{re.escape(stored_lift['name'])}</strong> \(ends [^)]+\), a 30-min gap "
+                     rf"starts this run at <strong>{local:%a %d %b, %H:%M}</strong>", home)
+    run = web.post("/simulate", data={"athlete_id": DEMO_ATHLETE_ID, "sport_type": "Run", "start_mode": "after_last",
+                                      "start_offset_minutes": "30", "duration_minutes": "40"})
+    stored_run = web.get(f"/sandbox/api/activities/{_saved_id(run)}").get_json()
+    assert parse_utc(stored_run["start_date"]) == expected
+
+
+def test_saved_activity_page_reloads_until_the_advice_arrives(web):
+    saved = web.post("/simulate", data={"athlete_id": DEMO_ATHLETE_ID, "sport_type": "Run", "start_mode": "now",
+                                        "start_offset_minutes": "-40", "duration_minutes": "40"})
+    assert "waiting=1" in saved.headers["Location"]
+    activity_id = _saved_id(saved)
+    page = web.get(saved.headers["Location"]).get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "Waiting for LiftRun Coach's advice" in page
+    assert "<script" not in page  # a content security policy may forbid inline scripts
+    # Without the flag (an ordinary visit) the page never reloads.
+    assert "http-equiv" not in web.get(f"/activities/{activity_id}").get_data(as_text=True)
+    web.patch(f"/sandbox/api/activities/{activity_id}",
+              json={"description": "\n\nGood.\n— LiftRun Coach · settings: http://x/settings"})
+    page = web.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "http-equiv" not in page and "advice has arrived" in page
+
+
+def test_reloading_gives_up_after_a_minute(web):
+    from plugin.sandbox import pages
+
+    emu = web.application.extensions["strava_sandbox"]
+    saved = web.post("/simulate", data={"athlete_id": DEMO_ATHLETE_ID, "sport_type": "WeightTraining",
+                                        "start_mode": "now", "duration_minutes": "40"})
+    started = emu.store.now()
+    emu.store.clock = lambda: started + pages.WAIT_FOR_ADVICE_SECONDS + 1
+    page = web.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "http-equiv" not in page and "No advice arrived on this activity within 60 s" in page
