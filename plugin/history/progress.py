@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from plugin.extensions import db
 from plugin.models import Athlete, InboxEvent, utcnow
@@ -41,6 +41,8 @@ REASON_WORDS = (
     ("readable", "waiting for Strava to make them readable"),
 )
 OTHER_REASON = "waiting to be retried after a Strava error"
+# Events that failed for good are told for a day; after that they are history.
+FAILED_SHOWN_FOR = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -123,14 +125,31 @@ def waiting_notes(events: list[InboxEvent], now: dt.datetime) -> list[ProgressNo
     return notes
 
 
+def _count_events(athlete_id: int, status: EventStatus, since: dt.datetime | None = None) -> int:
+    query = select(func.count(func.distinct(InboxEvent.object_id))).where(
+        InboxEvent.owner_id == athlete_id, InboxEvent.status == status)
+    if since is not None:
+        query = query.where(InboxEvent.received_at >= since)
+    return db.session.scalar(query) or 0
+
+
 def work_in_progress(athlete: Athlete, now: dt.datetime | None = None) -> list[ProgressNote]:
     """Every note for this athlete, the one that needs them first."""
     now = now or utcnow()
     notes: list[ProgressNote] = []
     if athlete.needs_reconnect:
+        parked = _count_events(athlete.id, EventStatus.PARKED)
+        kept = f" {_plural(parked, 'activity waits', 'activities wait')} for it." if parked else ""
         notes.append(ProgressNote(
-            "reconnect", "Strava refused our access, so nothing can be read or written: reconnect to carry on.",
+            "reconnect", "Strava refused our access, so nothing can be read or written: reconnect to carry on."
+            + kept,
             action_url=url_for("auth.start"), action_label="Reconnect with Strava",
+        ))
+    failed = _count_events(athlete.id, EventStatus.FAILED, since=now - FAILED_SHOWN_FOR)
+    if failed:
+        notes.append(ProgressNote(
+            "failed", f"{_plural(failed, 'activity', 'activities')} could not be judged in the last day because "
+                      "Strava kept failing. Editing the activity on Strava (its title, say) makes us try again.",
         ))
     pending = list(db.session.scalars(
         select(InboxEvent).where(InboxEvent.owner_id == athlete.id, InboxEvent.status == EventStatus.PENDING)

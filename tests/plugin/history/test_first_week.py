@@ -237,3 +237,20 @@ def test_markers_expire_by_themselves(app, redis_client, kind):
         progress.start(kind, ATHLETE, 2)
     ttl = redis_client.ttl(progress.MARKER_KEY.format(kind=kind, athlete_id=ATHLETE))
     assert 0 < ttl <= progress.MARKER_TTL.total_seconds()
+
+
+def test_parked_and_failed_events_are_counted_for_the_athlete(app):
+    with app.app_context():
+        athlete = looked_back()
+        athlete.needs_reconnect = True
+        old = dt.datetime.now(UTC) - dt.timedelta(days=3)
+        for object_id, status, received in ((1, EventStatus.PARKED, None), (2, EventStatus.PARKED, None),
+                                            (3, EventStatus.FAILED, None), (4, EventStatus.FAILED, old)):
+            db.session.add(InboxEvent(object_type="activity", object_id=object_id, aspect_type="create",
+                                      owner_id=ATHLETE, event_time=object_id, status=status,
+                                      **({"received_at": received} if received else {})))
+        db.session.commit()
+        with app.test_request_context():
+            notes = {note.kind: note.text for note in work_in_progress(athlete)}
+    assert notes["reconnect"].endswith("reconnect to carry on. 2 activities wait for it.")
+    assert notes["failed"].startswith("1 activity could not be judged in the last day")
