@@ -11,3 +11,8 @@ def receive():
     if not isinstance(body, dict):
         return jsonify(error="body must be a JSON object"), 400
     return jsonify(status="queued")
+
+
+@app.get("/healthz")
+def healthz():
+    return jsonify(status="ok")

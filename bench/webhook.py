@@ -1,7 +1,7 @@
 """Webhook acknowledgement: the product's POST /webhook next to a bare Flask endpoint.
 
 Both run under gunicorn exactly as the README's production command starts the
-web app (sync workers, same worker count, same machine), against PostgreSQL
+web app (2 workers x 4 threads by default; same settings for both, same machine), against PostgreSQL
 and Redis, measured one after the other in the same run by closed-loop
 clients (each sends its next event as soon as the previous answer arrives).
 Every product request takes the full path: a known athlete, the stored
@@ -47,15 +47,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(port: int, timeout: float = 20.0) -> None:
+def wait_for(port: int, workers: int, timeout: float = 90.0) -> None:
+    """Until every worker answers: gunicorn listens before its workers have loaded the app (seconds)."""
     deadline = time.monotonic() + timeout
+    quick_in_a_row = 0
     while time.monotonic() < deadline:
+        t0 = time.perf_counter()
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            ok = conn.getresponse().status == 200
+            conn.close()
         except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
+            ok = False
+        quick_in_a_row = quick_in_a_row + 1 if ok and time.perf_counter() - t0 < 0.2 else 0
+        if quick_in_a_row >= 4 * workers:
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"the server on port {port} did not answer within {timeout} s")
 
 
 def gunicorn(app_spec: str, port: int, workers: int, threads: int, env: dict, cwd: Path,
@@ -65,7 +74,11 @@ def gunicorn(app_spec: str, port: int, workers: int, threads: int, env: dict, cw
     with open(log_path, "ab") as log_file:
         proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log_file, stderr=subprocess.STDOUT,
                                 start_new_session=True)
-    wait_for(port)
+    try:
+        wait_for(port, workers)
+    except RuntimeError:
+        stop(proc)
+        raise
     return proc
 
 
@@ -185,7 +198,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (the README's command uses 2)")
     parser.add_argument("--redis", default=f"{REDIS_BASE}/12", help="Redis URL (database is flushed)")
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (the README uses 4)")
     parser.add_argument("--show-logs", action="store_true", help="print the tail of each server's log")
     args = parser.parse_args()
     seconds, warmup = (3.0, 1.0) if args.smoke else (args.seconds, 2.0)
@@ -208,9 +221,10 @@ def main() -> None:
                     rows.append((label, drive(port, args.clients, warmup, seconds)))
                 finally:
                     stop(proc)
-                    lines = log_path.read_text(errors="replace").splitlines()
+                    lines = [line for line in log_path.read_text(errors="replace").splitlines()
+                             if "ResourceWarning" not in line]
                     if args.show_logs and lines:
-                        print(f"--- {label}: {len(lines)} log lines, last 5:", *lines[-5:], sep="\n")
+                        print(f"--- {label}: {len(lines)} log lines, last 40:", *lines[-40:], sep="\n")
             stored = count_stored(schema)
         finally:
             drop_schema(schema)

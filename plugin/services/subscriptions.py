@@ -3,8 +3,9 @@
 We keep its id so events for any other subscription can be told apart and
 ignored (webhook POSTs are unsigned). The webhook needs the ids on every
 event, so each process caches them and reloads only when a version counter in
-Redis moves (bumped by every change made here) or the copy is older than
-CACHE_MAX_AGE_S (a row edited by hand); without Redis it reads the table.
+Redis moves (bumped by every change made here; looked at no more than once
+per VERSION_CHECK_INTERVAL_S) or the copy is older than CACHE_MAX_AGE_S (a row
+edited by hand); without Redis it reads the table.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 VERSION_KEY = "liftrun:subscriptions:version"
 CACHE_MAX_AGE_S = 30.0
+# A change reaches every web process within this long, at no Redis round trip per event.
+VERSION_CHECK_INTERVAL_S = 1.0
 # Strava waits 2 s for the webhook: a Redis that does not answer at once is skipped for a while.
 REDIS_TIMEOUT_S = 0.25
 REDIS_BACKOFF_S = 5.0
@@ -96,6 +99,7 @@ class SubscriptionCache:
         self._ids: frozenset[int] | None = None
         self._version: bytes | None = None
         self._loaded_at = 0.0
+        self._checked_at = 0.0
         self._redis_skip_until = 0.0
 
     def _current_version(self) -> bytes | None:
@@ -111,7 +115,13 @@ class SubscriptionCache:
             return None
 
     def ids(self) -> frozenset[int]:
+        now = time.monotonic()
+        cached = self._ids
+        if (cached is not None and now - self._checked_at < VERSION_CHECK_INTERVAL_S
+                and now - self._loaded_at < CACHE_MAX_AGE_S):
+            return cached
         version = self._current_version()
+        self._checked_at = now
         with self._lock:
             fresh = (
                 self._ids is not None

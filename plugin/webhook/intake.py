@@ -1,8 +1,10 @@
 """Storing one accepted event: the webhook's whole database work, in as few round trips as it can.
 
-The common case (a known athlete, a new event) is one SELECT of the athlete's
-mode, one INSERT … ON CONFLICT DO NOTHING RETURNING id, and the commit, all in
-Core SQL: no ORM objects, no lazy loads, no re-read of the row after commit.
+The common case (a known athlete who is not paused, a new event) is one
+statement, INSERT … SELECT … WHERE the athlete may send events … ON CONFLICT
+DO NOTHING RETURNING id, and the commit, in Core SQL: no ORM objects, no lazy
+loads, no re-read of the row after commit. Only when nothing was inserted do
+we look up why (unknown athlete, paused, or a duplicate delivery).
 The event is committed before the webhook answers, so an acknowledged event
 is never lost; queueing it is the caller's next step.
 """
@@ -13,9 +15,8 @@ import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import JSON, cast, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from plugin.extensions import db
 from plugin.models import Athlete, AthleteSettings, InboxEvent, utcnow
@@ -65,32 +66,35 @@ def is_known_athlete(athlete_id: int) -> bool:
 
 
 def _insert_new(event: WebhookEvent) -> int | None:
-    """Insert the event; its id, or None when the same event is already stored."""
-    values = dict(
-        object_type=event.object_type,
-        object_id=event.object_id,
-        aspect_type=event.aspect_type,
-        owner_id=event.owner_id,
-        subscription_id=event.subscription_id,
-        event_time=event.event_time,
-        updates=event.updates,
-        status=EventStatus.PENDING.value,
-        attempts=0,
-        received_at=utcnow(),
-    )
-    dialect = db.session.get_bind().dialect.name
+    """Insert the event if its athlete exists and is not paused; its id, or None."""
     table = InboxEvent.__table__
-    if dialect == "postgresql":
-        stmt = postgresql.insert(table).values(values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(table).values(values).on_conflict_do_nothing()
-    else:  # any other database: a plain insert, the unique constraint still guards duplicates
-        try:
-            with db.session.begin_nested():
-                return db.session.execute(table.insert().values(values).returning(table.c.id)).scalar_one()
-        except IntegrityError:
-            return None
-    return db.session.execute(stmt.returning(table.c.id)).scalar()
+    dialect = db.session.get_bind().dialect.name
+    values = {
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "aspect_type": event.aspect_type,
+        "owner_id": event.owner_id,
+        "subscription_id": event.subscription_id,
+        "event_time": event.event_time,
+        "status": EventStatus.PENDING.value,
+        "attempts": 0,
+        "received_at": utcnow(),
+    }
+    columns = [table.c[name] for name in values] + [table.c.updates]
+    selected = [literal(value, type_=table.c[name].type) for name, value in values.items()]
+    # PostgreSQL types a bare parameter in a SELECT list as text; say it is JSON.
+    updates = literal(event.updates, type_=JSON)
+    selected.append(cast(updates, JSON) if dialect == "postgresql" else updates)
+    eligible = (
+        select(*selected)
+        .select_from(Athlete.__table__.outerjoin(AthleteSettings.__table__,
+                                                 AthleteSettings.athlete_id == Athlete.id))
+        .where(Athlete.id == event.owner_id,
+               or_(AthleteSettings.mode.is_(None), AthleteSettings.mode != Mode.PAUSED.value))
+    )
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table).from_select(columns, eligible).on_conflict_do_nothing().returning(table.c.id)
+    return db.session.execute(stmt).scalar()
 
 
 def _stored_twin(event: WebhookEvent):
@@ -106,6 +110,11 @@ def _stored_twin(event: WebhookEvent):
 
 def store_activity_event(event: WebhookEvent) -> Stored:
     """Store an activity event of a known, active athlete (committed before returning)."""
+    inbox_id = _insert_new(event)
+    if inbox_id is not None:
+        db.session.commit()
+        return Stored(Ack.QUEUED, inbox_id)
+
     mode = athlete_mode(event.owner_id)
     if mode is _UNKNOWN:
         db.session.rollback()
@@ -115,16 +124,11 @@ def store_activity_event(event: WebhookEvent) -> Stored:
         db.session.rollback()
         log.info("dropped event for paused athlete %s", event.owner_id)
         return Stored(Ack.PAUSED)
-
-    inbox_id = _insert_new(event)
-    if inbox_id is None:
-        twin = _stored_twin(event)
-        db.session.rollback()
-        if twin.status != EventStatus.PENDING:
-            log.info("duplicate delivery of event %s (already %s)", twin.id, twin.status)
-            return Stored(Ack.DUPLICATE)
-        # Its first enqueue may have been lost: queueing twice is safe, the worker settles it once.
-        log.info("duplicate delivery of pending event %s; queueing it again", twin.id)
-        return Stored(Ack.QUEUED, twin.id)
-    db.session.commit()
-    return Stored(Ack.QUEUED, inbox_id)
+    twin = _stored_twin(event)
+    db.session.rollback()
+    if twin.status != EventStatus.PENDING:
+        log.info("duplicate delivery of event %s (already %s)", twin.id, twin.status)
+        return Stored(Ack.DUPLICATE)
+    # Its first enqueue may have been lost: queueing twice is safe, the worker settles it once.
+    log.info("duplicate delivery of pending event %s; queueing it again", twin.id)
+    return Stored(Ack.QUEUED, twin.id)

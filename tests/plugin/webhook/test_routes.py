@@ -203,11 +203,14 @@ def test_validation_refuses_oversized_or_repeated_parameters(client, query):
     assert "error" in resp.get_json()
 
 
-def test_a_new_subscription_reaches_every_process_through_the_version_key(tmp_path, redis_url, redis_client):
-    """Two web processes on one database: a change made through one is seen by the other at once."""
+def test_a_new_subscription_reaches_every_process_through_the_version_key(tmp_path, redis_url, redis_client,
+                                                                          monkeypatch):
+    """Two web processes on one database: a change made through one is seen by the other at its next check."""
+    from plugin.services import subscriptions
     from plugin.services.subscriptions import remember_subscription
     from tests.conftest import build_app
 
+    monkeypatch.setattr(subscriptions, "VERSION_CHECK_INTERVAL_S", 0.0)
     url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     web_a, web_b = build_app(url, redis_url), build_app(url, redis_url)
     with web_a.app_context():
@@ -232,6 +235,7 @@ def test_a_new_subscription_reaches_every_process_through_the_version_key(tmp_pa
 def test_cached_subscriptions_are_read_once_per_version(app, client, athlete, monkeypatch):
     from plugin.services import subscriptions
 
+    monkeypatch.setattr(subscriptions, "VERSION_CHECK_INTERVAL_S", 0.0)  # Redis asked each time: still one read
     with app.app_context():
         subscriptions.remember_subscription(7, "http://x/webhook")
     reads = []
@@ -250,6 +254,7 @@ def test_a_row_edited_by_hand_is_seen_after_the_cache_age(app, client, athlete, 
         db.session.add(Subscription(id=99, callback_url="http://x/webhook"))  # no version bump
         db.session.commit()
     monkeypatch.setattr(subscriptions, "CACHE_MAX_AGE_S", 0.0)
+    monkeypatch.setattr(subscriptions, "VERSION_CHECK_INTERVAL_S", 0.0)
     assert client.post("/webhook", json=event(subscription_id=7, object_id=5)).get_json()["status"] == (
         "ignored: other subscription")
 
@@ -301,3 +306,19 @@ def test_callback_url_carries_the_secret(secret_app, app):
         assert callback_url() == "http://127.0.0.1:5000/webhook/s3cr3t-path"
     with app.app_context():
         assert callback_url() == "http://127.0.0.1:5000/webhook"
+
+
+def test_the_version_key_is_not_asked_on_every_event(app, client, athlete, monkeypatch):
+    from plugin.services import subscriptions
+
+    client.post("/webhook", json=event(object_id=1))
+    asked = []
+    cache = app.extensions["subscription_cache"]
+    real = cache._current_version
+    monkeypatch.setattr(cache, "_current_version", lambda: asked.append(1) or real())
+    for n in range(5):
+        assert client.post("/webhook", json=event(object_id=10 + n)).get_json()["status"] == "queued"
+    assert asked == []
+    monkeypatch.setattr(subscriptions, "VERSION_CHECK_INTERVAL_S", 0.0)
+    client.post("/webhook", json=event(object_id=99))
+    assert asked == [1]
