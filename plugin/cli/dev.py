@@ -50,12 +50,8 @@ def dev(web_port: int | None, sandbox_port: int | None, concurrency: int) -> Non
     from flask_migrate import upgrade
 
     from plugin import create_app
-    from plugin.config import ConfigError
 
-    try:
-        app = create_app()
-    except ConfigError as err:
-        fail("dev", err)
+    app = create_app()  # a bad setting stops here, in one line (see plugin.cli main)
     instance = Path(app.instance_path)
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)

@@ -7,14 +7,14 @@ import logging
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from plugin.coaching.codes import LIFT_FIRST
 from plugin.coaching.options import default_rules
 from plugin.extensions import db
 from plugin.history import bp
 from plugin.history import progress
-from plugin.history.chart import LEGEND, ChartPoint, render_gap_chart
+from plugin.history.chart import LEGEND, ChartPoint, chart_range, render_gap_chart
 from plugin.history.first_look import connect_summary
 from plugin.history.summary import weekly_line
 from plugin.history.timezones import athlete_zone, zone_label
@@ -90,10 +90,19 @@ def index():
     athlete = current_user
     settings = athlete.settings
     zone = athlete_zone(settings.timezone, latest_activity_zone(athlete.id))
+    # Only what the page shows: the newest LIST_LIMIT rows, and the chart's weeks (which hold this week).
     pairs = list(db.session.scalars(
         select(Pair)
         .where(Pair.athlete_id == athlete.id)
         .order_by(Pair.later_start.desc().nulls_last(), Pair.id.desc())
+        .limit(LIST_LIMIT)
+    ))
+    total = db.session.scalar(select(func.count()).select_from(Pair).where(Pair.athlete_id == athlete.id))
+    now = now_utc()
+    chart_start, chart_end = chart_range(now, zone, CHART_WEEKS)
+    recent = list(db.session.scalars(
+        select(Pair).where(Pair.athlete_id == athlete.id, Pair.later_start >= chart_start,
+                           Pair.later_start < chart_end)
     ))
     ids = {p.lift_id for p in pairs} | {p.run_id for p in pairs}
     activities = {
@@ -130,21 +139,20 @@ def index():
             "origin_label": ORIGIN_LABELS.get(p.origin),
             "earlier_goal": earlier_goal_note(p.goal, settings.goal),
         }
-        for p in pairs[:LIST_LIMIT]
+        for p in pairs
     ]
-    now = now_utc()
     chart = render_gap_chart(
-        [ChartPoint(p.later_start, p.gap_minutes, p.verdict, p.headline) for p in pairs],
+        [ChartPoint(p.later_start, p.gap_minutes, p.verdict, p.headline) for p in recent],
         now=now, zone=zone, goal=settings.goal, rules=default_rules(), weeks=CHART_WEEKS,
     )
     return render_template(
         "history.html",
         rows=rows,
-        total=len(pairs),
+        total=total,
         chart=chart,
         chart_svg=Markup(chart.svg),  # built from escaped parts in plugin.history.chart
         legend=LEGEND,
-        weekly=weekly_line(((p.later_start, p.verdict) for p in pairs), now, zone),
+        weekly=weekly_line(((p.later_start, p.verdict) for p in recent), now, zone),
         zone_name=zone_label(zone),
         mode=settings.mode,
         weeks=CHART_WEEKS,

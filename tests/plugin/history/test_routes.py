@@ -176,3 +176,29 @@ def test_long_history_is_capped_with_a_pointer_to_the_export(sqlite_app, monkeyp
     assert text.count("data-pair-id=") == 2
     assert "Showing the newest 2 of 3 pairs" in text
     assert len(re.findall(r'class="pair-dot"', text)) == 3
+
+
+def test_the_page_loads_only_the_rows_and_weeks_it_shows(sqlite_app, monkeypatch):
+    from sqlalchemy import event
+
+    monkeypatch.setattr(history_routes, "LIST_LIMIT", 3)
+    with sqlite_app.app_context():
+        make_athlete(ATHLETE)
+        for i in range(4):  # this week and the weeks before, inside the chart
+            add_pair(100 + i, 200 + i, NOW - dt.timedelta(days=i * 5))
+        for i in range(2):  # long before the chart's 8 weeks
+            add_pair(300 + i, 400 + i, NOW - dt.timedelta(weeks=20 + i))
+        db.session.commit()
+    loaded: list[int] = []
+
+    def on_load(pair, _context):
+        loaded.append(pair.lift_id)
+
+    event.listen(Pair, "load", on_load)
+    try:
+        text = page(sqlite_app)
+    finally:
+        event.remove(Pair, "load", on_load)
+    assert "Showing the newest 3 of 6 pairs" in text
+    assert len(re.findall(r'class="pair-dot"', text)) == 4
+    assert sorted(set(loaded)) == [100, 101, 102, 103]  # the old pairs never left the database
