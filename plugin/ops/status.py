@@ -38,11 +38,17 @@ def _database_part(now: dt.datetime) -> dict[str, Any]:
         select(InboxEvent).where(InboxEvent.status == EventStatus.FAILED)
         .order_by(InboxEvent.processed_at.desc(), InboxEvent.id.desc()).limit(RECENT_FAILURES)
     ).all()
+    waiting = {str(reason or "unknown"): count for reason, count in db.session.execute(
+        select(InboxEvent.deferred_reason, func.count())
+        .where(InboxEvent.status == EventStatus.PENDING, InboxEvent.deferred_until > now)
+        .group_by(InboxEvent.deferred_reason)
+    )}
     connected = db.session.scalar(select(func.count()).select_from(Athlete)) or 0
     reconnect = db.session.scalar(select(func.count()).select_from(Athlete).where(Athlete.needs_reconnect)) or 0
     return {
         "inbox": dict(sorted(counts.items())),
         "oldest_pending_age_seconds": None if oldest is None else round((now - _utc(oldest)).total_seconds()),
+        "deferred": dict(sorted(waiting.items())),
         "recent_failures": [
             {
                 "event_id": event.id,
@@ -108,6 +114,9 @@ def format_status(snapshot: dict[str, Any]) -> str:
         lines.append("inbox: " + (", ".join(f"{status} {count}" for status, count in inbox.items()) or "empty"))
         age = snapshot["oldest_pending_age_seconds"]
         lines.append("oldest pending event: " + ("none" if age is None else f"{age}s old"))
+        deferred = snapshot["deferred"]
+        if deferred:
+            lines.append("waiting (deferred): " + ", ".join(f"{reason} {count}" for reason, count in deferred.items()))
         athletes = snapshot["athletes"]
         lines.append(f"athletes connected: {athletes['connected']} ({athletes['needs_reconnect']} must reconnect)")
         failures = snapshot["recent_failures"]

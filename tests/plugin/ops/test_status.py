@@ -30,7 +30,10 @@ def busy_app(app, redis_client):
         athlete.needs_reconnect = True
         db.session.commit()
         add_event(1, "pending", dt.timedelta(minutes=7))
-        add_event(2, "pending", dt.timedelta(minutes=1))
+        deferred = add_event(2, "pending", dt.timedelta(minutes=1))
+        db.session.get(InboxEvent, deferred).deferred_until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=9)
+        db.session.get(InboxEvent, deferred).deferred_reason = "rate_limit"
+        db.session.commit()
         add_event(3, "done", dt.timedelta(hours=1))
         add_event(4, "failed", dt.timedelta(hours=2), "unauthorized: token revoked")
         add_event(5, "failed", dt.timedelta(hours=1), "ConnectionError('strava down')")
@@ -44,6 +47,7 @@ def test_status_json_has_everything_an_operator_needs(busy_app):
     assert result.exit_code == 0, result.output
     snapshot = json.loads(result.output)
     assert snapshot["inbox"] == {"done": 1, "failed": 2, "pending": 2}
+    assert snapshot["deferred"] == {"rate_limit": 1}
     assert 7 * 60 - 5 <= snapshot["oldest_pending_age_seconds"] <= 7 * 60 + 60
     assert [f["reason"] for f in snapshot["recent_failures"]] == ["ConnectionError('strava down')",
                                                                    "unauthorized: token revoked"]
@@ -60,6 +64,7 @@ def test_status_text_reads_like_a_report(busy_app):
     assert result.exit_code == 0, result.output
     assert "inbox: done 1, failed 2, pending 2" in result.output
     assert "athletes connected: 2 (1 must reconnect)" in result.output
+    assert "waiting (deferred): rate_limit 1" in result.output
     assert "unauthorized: token revoked" in result.output
     assert "15m: 12/200 requests, 10/100 reads" in result.output
     assert "worker heartbeat: alive" in result.output
