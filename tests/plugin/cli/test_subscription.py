@@ -49,3 +49,22 @@ def test_create_fails_cleanly_when_verification_fails(stack, monkeypatch):
     result = CliRunner().invoke(main, ["subscription", "create"])
     assert result.exit_code == 1
     assert "error: Strava refused" in result.output
+
+
+def test_create_registers_the_secret_path_when_one_is_set(tmp_path, redis_url, monkeypatch):
+    """The emulator verifies the secret URL through our running web app, as Strava would."""
+    secret = "Zx8-q_Lm2.Wv~9rT4kPa"
+    db_url = f"sqlite:///{tmp_path / 'secret.sqlite'}"
+    with start_emulator() as emu:
+        app = build_app(db_url, redis_url, STRAVA_BASE_URL=emu.url, STRAVA_WEBHOOK_SECRET=secret)
+        with ThreadedServer(app) as web:
+            for key, value in {"DATABASE_URL": db_url, "STRAVA_BASE_URL": emu.url, "PUBLIC_URL": web.url,
+                               "REDIS_URL": redis_url, "STRAVA_WEBHOOK_SECRET": secret}.items():
+                monkeypatch.setenv(key, value)
+            for key in [k for k in os.environ if k.startswith("STRAVA_CLIENT")]:
+                monkeypatch.delenv(key)
+            created = CliRunner().invoke(main, ["subscription", "create"])
+            assert created.exit_code == 0, created.output
+            assert f"→ {web.url}/webhook/{secret}" in created.output
+            listed = CliRunner().invoke(main, ["subscription", "list"])
+            assert f"{web.url}/webhook/{secret} (stored)" in listed.output
