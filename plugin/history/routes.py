@@ -145,6 +145,7 @@ def index():
         [ChartPoint(p.later_start, p.gap_minutes, p.verdict, p.headline) for p in recent],
         now=now, zone=zone, goal=settings.goal, rules=default_rules(), weeks=CHART_WEEKS,
     )
+    notes = progress.work_in_progress(athlete)
     return render_template(
         "history.html",
         rows=rows,
@@ -157,8 +158,9 @@ def index():
         mode=settings.mode,
         weeks=CHART_WEEKS,
         first_look=connect_summary(athlete),
-        notes=progress.work_in_progress(athlete),
+        notes=notes,
         can_write=settings.mode == Mode.WRITE,
+        writing=any(note.kind == progress.WRITING for note in notes),
     )
 
 

@@ -53,6 +53,16 @@ def test_confirmation_page_offers_removal_from_the_written_activities(local):
     assert counts(app, ATHLETE)["athletes"] == 1  # looking changes nothing
 
 
+def test_confirmation_page_warns_when_strava_refuses_our_access(local):
+    app, client = local
+    assert "Strava refuses our access right now" not in client.get("/account/disconnect").get_data(as_text=True)
+    with app.app_context():
+        db.session.get(Athlete, ATHLETE).needs_reconnect = True
+        db.session.commit()
+    text = client.get("/account/disconnect").get_data(as_text=True)
+    assert "Strava refuses our access right now" in text and 'href="/auth/strava"' in text
+
+
 def test_confirmation_page_without_written_advice_has_nothing_to_remove(local):
     app, client = local
     with app.app_context():

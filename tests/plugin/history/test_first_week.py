@@ -144,6 +144,7 @@ def test_write_button_queues_the_task_and_shows_progress(app, redis_client):
     text = client.get("/history").get_data(as_text=True)
     assert "Writing advice on 3 activities in the background" in text  # the flash
     assert "Writing advice on 3 activities (within Strava" in text  # the progress note
+    assert "Write advice on these" not in text and "Writing is under way" in text  # no second press
     with app.app_context():
         progress.finish(progress.WRITING, ATHLETE)
     assert "Writing advice on 3 activities (within" not in client.get("/history").get_data(as_text=True)
