@@ -19,9 +19,13 @@ import logging
 import os
 import re
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client import REGISTRY as PROCESS_REGISTRY
-from prometheus_client.core import GaugeMetricFamily
+# A configured but missing folder would make the first counter update fail mid-request.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest  # noqa: E402
+from prometheus_client import REGISTRY as PROCESS_REGISTRY  # noqa: E402
+from prometheus_client.core import GaugeMetricFamily  # noqa: E402
 
 log = logging.getLogger(__name__)
 

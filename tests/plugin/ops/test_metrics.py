@@ -121,3 +121,18 @@ def test_unreachable_strava_is_counted_as_error():
 )
 def test_endpoint_labels_do_not_grow_with_ids(path, label):
     assert endpoint_label(path) == label
+
+
+def test_processes_add_up_in_a_multiprocess_folder_that_did_not_exist(tmp_path):
+    """Two processes count, a third renders their sum; the folder is created on first use."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "not" / "yet"
+    env = {"PATH": "/usr/bin:/bin", "PROMETHEUS_MULTIPROC_DIR": str(folder)}
+    count = "from plugin.ops.metrics import count_event_received as c; c('queued'); c('queued')"
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", count], env=env, check=True, timeout=60)
+    shown = subprocess.run([sys.executable, "-c", "from plugin.ops.metrics import render; print(render().decode())"],
+                           env=env, check=True, timeout=60, capture_output=True, text=True).stdout
+    assert 'liftrun_events_received_total{outcome="queued"} 4.0' in shown
