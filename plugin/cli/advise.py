@@ -3,6 +3,9 @@
 Meant for coaches checking the rules and for scripts, so its output is plain
 JSON and every input problem is one readable line on stderr with exit status
 2 (never a traceback). Only the engine is imported: no Flask start-up cost.
+Besides goal and activities the file may carry zones, max_hr, weight_kg
+(grams in the fuel sentence), language, training_status and earlier_pairs
+(the week's pairs judged before, for the short form and the weekly fuel rule).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import click
 
 from plugin.coaching import EngineInputError, EngineOptions, evaluate
 from plugin.coaching.errors import ConfigError
+from plugin.coaching.messages import LANGUAGES, find_language
 from plugin.coaching.options import default_rules
 
 from plugin.cli.choices import UnknownChoice, check_sport_types
@@ -97,11 +101,26 @@ def build_request(data: dict, goal: str | None, language: str | None) -> dict:
         lift_types=_type_names(data, "lift_types", rules.lift_types),
         run_types=_type_names(data, "run_types", rules.run_types),
         window_hours=float(window),
-        language=language if language is not None else (_optional_str(data, "language") or "en"),
+        language=_language(language if language is not None else _optional_str(data, "language")),
         training_status=_optional_str(data, "training_status"),
     )
+    earlier = data.get("earlier_pairs")
+    if earlier is not None and not isinstance(earlier, list):
+        raise BadInput("earlier_pairs must be a list of pairs")
     return {"activities": activities, "goal": goal, "zones": zones,
-            "max_hr": data.get("max_hr"), "options": options}
+            "max_hr": data.get("max_hr"), "options": options,
+            "weight_kg": data.get("weight_kg"), "earlier_pairs": earlier}
+
+
+def _language(requested: str | None) -> str:
+    """The catalog for the requested language; a language without one is refused, never replaced."""
+    if requested is None:
+        return "en"
+    found = find_language(requested)
+    if found is None:
+        raise BadInput(f"no advice texts for language {requested!r} "
+                       f"(available: {', '.join(LANGUAGES)})")
+    return found
 
 
 def _fail(message: str, status: int) -> None:
@@ -117,7 +136,8 @@ def _dump(result: dict) -> str:
 @click.argument("file", required=False, metavar="FILE.json")
 @click.option("--goal", default=None, help="Override the file's goal "
               "(strength, hypertrophy, endurance, weight_loss, general).")
-@click.option("--language", default=None, help="Override the file's language (e.g. en, de).")
+@click.option("--language", default=None,
+              help=f"Language of the advice, overriding the file's ({', '.join(LANGUAGES)}).")
 def advise(file: str | None, goal: str | None, language: str | None) -> None:
     """Pair the lifts and runs in FILE.json (- for stdin) and print the verdicts as JSON."""
     try:

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from .errors import EngineInputError
+from .codes import UNKNOWN
 from .intensity import HrBucket, parse_activity_hr_buckets
+from .lift_focus import lift_focus_of
 from .options import EngineOptions
 from .results import Skipped
 
@@ -42,6 +44,7 @@ class Activity:
     moving_s: int
     average_hr: float | None
     hr_buckets: tuple[HrBucket, ...] | None  # time in zone, if the caller had it
+    lift_focus: str = UNKNOWN  # lifts only: lower / upper / full / unknown
 
     @property
     def end(self) -> int:
@@ -156,6 +159,7 @@ def normalise_activity(raw, index: int, options: EngineOptions) -> Activity | Sk
         moving_s=moving,
         average_hr=_average_hr(raw, where),
         hr_buckets=hr_buckets,
+        lift_focus=lift_focus_of(raw) if kind == LIFT else UNKNOWN,
     )
 
 

@@ -55,3 +55,14 @@ def is_easy(intensity: str) -> bool | None:
     if intensity in ("zone3", "zone4", "zone5", ABOVE_ZONE2):
         return False
     return None
+
+# What a lift trained, read from its exercise list (rules.md, second edition, point 7).
+LIFT_FOCI = ("lower", "upper", "full", UNKNOWN)
+
+# Verdicts whose choice or wording uses the run's intensity: only these carry
+# intensity notes ("not measured", "estimate"); rules.md second edition, point 2.
+INTENSITY_VERDICTS = frozenset({
+    "cooldown_ok", "cooldown_borderline", "warmup_ok", "lift_first_next_time", "fits_goal_run_first",
+})
+# Cool-downs and warm-ups the table judged fine: a 10-min jog needs no fuel plan.
+NO_FUEL_VERDICTS = frozenset({"cooldown_ok", "warmup_ok"})

@@ -48,3 +48,14 @@ def message_catalog_files() -> dict[str, Path]:
             for path in sorted(messages.glob("*.toml")):
                 found[path.stem] = path
     return found
+
+
+def exercise_list_files() -> list[Path]:
+    """Every config/exercises/*.toml; an override dir's file replaces the default of that name."""
+    found: dict[str, Path] = {}
+    for directory in reversed(config_dirs()):
+        folder = directory / "exercises"
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.toml")):
+                found[path.name] = path
+    return [found[name] for name in sorted(found)]

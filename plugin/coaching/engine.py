@@ -7,16 +7,21 @@ every rule can be tested without a database or Strava.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
 from .activities import Activity, normalise_activities
-from .codes import GOALS, LIFT_FIRST, RUN_FIRST, is_easy
+from .advice_text import TextFacts, compose
+from .codes import GOALS, LIFT_FIRST, NO_FUEL_VERDICTS, is_easy
 from .errors import EngineInputError
 from .intensity import classify_intensity, parse_max_hr, parse_zones
-from .messages import AdviceContext, Catalog, compose
+from .messages import Catalog
 from .options import EngineOptions, default_rules
 from .pairing import find_pairs, first_and_later, gap_seconds
 from .results import Evaluation, PairVerdict
 from .rules import Rules
 from .verdicts import needs_fuel, tier_for_gap, verdict_for
+from .week import WeekHistory, parse_earlier_pairs
 
 
 def evaluate(
@@ -27,8 +32,19 @@ def evaluate(
     max_hr: int | None = None,
     options: EngineOptions | None = None,
     rules: Rules | None = None,
+    weight_kg: float | None = None,
+    earlier_pairs: list[dict] | None = None,
+    week_tz: dt.tzinfo | None = None,
 ) -> Evaluation:
     """Pair lifts with runs and judge each pair against the athlete's goal.
+
+    `weight_kg` (the athlete's Strava weight) turns the fuel sentence into
+    grams. `earlier_pairs` are the athlete's pairs judged before, of the same
+    calendar week(s) as these activities, as plain dicts (`later_start`,
+    `verdict`, `gap_minutes`, optionally `lift_id`/`run_id`); with them the
+    text can use a short form for a repeated verdict and give the fuel
+    sentence for gaps of 3 h or more at most once a week. `week_tz` is the
+    athlete's time zone for "calendar week" (UTC without it).
 
     Raises EngineInputError for input that cannot be judged honestly; the
     result does not depend on the order of `activities`.
@@ -44,20 +60,37 @@ def evaluate(
     hr_zones = parse_zones(zones)
     max_hr_value = parse_max_hr(max_hr)
 
+    weight = _parse_weight(weight_kg)
+    if week_tz is not None and not isinstance(week_tz, dt.tzinfo):
+        raise EngineInputError("week_tz must be a tzinfo")
+
     lifts, runs, skipped = normalise_activities(activities, options)
     catalog = Catalog(options.language)
+    found = find_pairs(lifts, runs, options.window_hours * 3600)
+    history = WeekHistory(parse_earlier_pairs(earlier_pairs), week_tz or dt.timezone.utc,
+                          exclude={(lift.id, run.id) for lift, run in found})
     pairs = [
-        _judge(lift, run, goal, hr_zones, max_hr_value, options, rules, catalog)
-        for lift, run in find_pairs(lifts, runs, options.window_hours * 3600)
+        _judge(lift, run, goal, hr_zones, max_hr_value, weight, history, options, rules, catalog)
+        for lift, run in found
     ]
     skipped.sort(key=lambda item: (item.id, item.reason))
     return Evaluation(pairs=pairs, skipped=skipped)
 
 
-def _judge(lift: Activity, run: Activity, goal: str, hr_zones, max_hr, options: EngineOptions,
-           rules: Rules, catalog: Catalog) -> PairVerdict:
+def _parse_weight(value) -> float | None:
+    """The athlete's weight; Strava sends 0 or nothing when it is not set."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value < 0:
+        raise EngineInputError(f"weight_kg must be a positive number, got {value!r}")
+    return float(value) if value > 0 else None
+
+
+def _judge(lift: Activity, run: Activity, goal: str, hr_zones, max_hr, weight: float | None,
+           history: WeekHistory, options: EngineOptions, rules: Rules, catalog: Catalog) -> PairVerdict:
     first, later = first_and_later(lift, run)
-    order = LIFT_FIRST if first is lift else RUN_FIRST
+    order = LIFT_FIRST if first is lift else "run_first"
     gap = gap_seconds(lift, run)
     intensity, source = classify_intensity(
         run.average_hr, run.hr_buckets, hr_zones, max_hr,
@@ -66,27 +99,43 @@ def _judge(lift: Activity, run: Activity, goal: str, hr_zones, max_hr, options: 
     )
     verdict = verdict_for(goal, order, gap, run.moving_s, is_easy(intensity), rules)
     fuel = needs_fuel(gap, rules)
+    tier = tier_for_gap(gap, rules)
     run_minutes = run.moving_s // 60
+    previous = history.previous(later.start)
+    weekly_fuel_given = history.fuel_given_for_spaced_gaps(later.start, rules)
+    spaced = gap >= rules.close_gap_below_s
+    fuel_sentence = fuel and verdict not in NO_FUEL_VERDICTS and not (spaced and weekly_fuel_given)
+    repeat = previous is not None and previous.verdict == verdict
     headline, advice = compose(
-        AdviceContext(
+        TextFacts(
             verdict=verdict,
+            tier=tier,
             order=order,
+            goal=goal,
+            gap_s=gap,
+            run_minutes=run_minutes,
             intensity=intensity,
             intensity_source=source,
-            heart_rate_recorded=run.average_hr is not None,
-            fuel=fuel,
+            average_hr=run.average_hr,
+            max_hr=max_hr,
+            lift_focus=lift.lift_focus,
+            fuel_sentence=fuel_sentence,
+            weight_kg=weight,
             training_status=options.training_status,
-            run_minutes=run_minutes,
+            seed=f"{lift.id}:{run.id}",
+            repeat_weekday=history.weekday(previous.later_start) if repeat else None,
+            repeat_same_day=repeat and history.same_day(previous.later_start, later.start),
         ),
         rules,
         catalog,
     )
+    history.add(later.start, verdict, gap)
     return PairVerdict(
         lift_id=lift.id,
         run_id=run.id,
         order=order,
         gap_minutes=gap // 60,
-        tier=tier_for_gap(gap, rules),
+        tier=tier,
         verdict=verdict,
         fuel=fuel,
         intensity=intensity,
@@ -97,4 +146,5 @@ def _judge(lift: Activity, run: Activity, goal: str, hr_zones, max_hr, options: 
         run_minutes=run_minutes,
         headline=headline,
         advice=advice,
+        lift_focus=lift.lift_focus,
     )

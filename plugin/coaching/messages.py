@@ -1,19 +1,16 @@
 """Advice texts from the message catalogs (config/messages/<language>.toml).
 
 Wording is data for two reasons: a coach edits it without touching code, and
-a translation is one more file. The engine picks a text by verdict and by
-what was measured about the run, then appends notes (intensity not measured,
-generic estimate, fuel, beginner). A language or key missing from a catalog
-falls back to English, so a partial translation still gives advice.
+a translation is one more file. advice_text.py composes the sentences; this
+module only finds texts. A key missing from a catalog falls back to English,
+so a partial translation still gives advice.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from functools import lru_cache
 
-from .codes import LIFT_FIRST, SOURCE_MAX_HR, UNKNOWN, is_easy
 from .config_files import message_catalog_files
 from .errors import ConfigError
 from .rules import Rules
@@ -33,15 +30,24 @@ LANGUAGES = discover_languages()
 
 
 def resolve_language(language: str | None) -> str:
-    """Best catalog for a setting like "de", "de-AT" or "DE"; English otherwise."""
-    if not language:
-        return FALLBACK_LANGUAGE
+    """Best catalog for a setting like "de", "de-AT", "DE" or "pt_br"; English otherwise."""
+    found = find_language(language)
+    return found or FALLBACK_LANGUAGE
+
+
+def find_language(language: str | None) -> str | None:
+    """The catalog's code for a language setting, or None when no catalog fits."""
+    if not language or not isinstance(language, str):
+        return None
     code = language.strip().lower().replace("_", "-")
-    available = message_catalog_files()
-    if code in available:
-        return code
+    by_lower = {name.lower(): name for name in message_catalog_files()}
+    if code in by_lower:
+        return by_lower[code]
     base = code.split("-", 1)[0]
-    return base if base in available else FALLBACK_LANGUAGE
+    if base in by_lower:
+        return by_lower[base]
+    regional = sorted(name for lower, name in by_lower.items() if lower.split("-", 1)[0] == base)
+    return regional[0] if regional else None
 
 
 @lru_cache(maxsize=32)
@@ -83,6 +89,11 @@ class Catalog:
                 return value
         return None
 
+    def nodes(self, *keys: str) -> list:
+        """The value at `keys` in each catalog of the chain that has it, own language first."""
+        found = (_lookup(catalog, *keys) for catalog in self._chain)
+        return [value for value in found if value is not None]
+
     def require(self, *keys: str) -> str:
         value = self.text(*keys)
         if value is None:
@@ -92,13 +103,6 @@ class Catalog:
     @property
     def decimal_separator(self) -> str:
         return self.text("meta", "decimal_separator") or "."
-
-
-def intensity_variant(intensity: str) -> str:
-    easy = is_easy(intensity)
-    if easy is None:
-        return "unknown"
-    return "easy" if easy else "hard"
 
 
 def _number(value: float, separator: str) -> str:
@@ -137,54 +141,22 @@ def fit(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:") + ELLIPSIS
 
 
-@dataclass(frozen=True)
-class AdviceContext:
-    verdict: str
-    order: str
-    intensity: str
-    intensity_source: str
-    heart_rate_recorded: bool
-    fuel: bool
-    training_status: str | None
-    run_minutes: int
 
 
-def compose(context: AdviceContext, rules: Rules, language: "str | Catalog") -> tuple[str, str]:
-    """Return (headline, advice) for one pair, within the configured lengths.
+def goal_hints(language: str | None = None, rules: Rules | None = None) -> dict[str, str]:
+    """Goal -> the settings page's one-line hint, in the athlete's language (English fallback).
 
-    Pass a Catalog when wording many pairs, to resolve the language once.
+    The hints make the same claims as the advice, so they live in the same
+    catalogs and use the same thresholds.
     """
-    catalog = language if isinstance(language, Catalog) else Catalog(language)
-    values = placeholders(rules, context.run_minutes, catalog)
+    from .codes import GOALS
+    from .options import default_rules
 
-    def render(template: str) -> str:
-        try:
-            return one_line(template.format_map(values))
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ConfigError(f"bad placeholder in message {template!r}: {exc}") from exc
-
-    verdict = context.verdict
-    variant = intensity_variant(context.intensity)
-    body = catalog.text("verdicts", verdict, "advice", variant) \
-        or catalog.require("verdicts", verdict, "advice", "default")
-    headline = render(catalog.require("verdicts", verdict, "headline"))
-
-    parts = [render(body)]
-    if context.intensity == UNKNOWN:
-        key = "intensity_unjudged" if context.heart_rate_recorded else "intensity_unknown"
-        parts.append(render(catalog.require("notes", key)))
-    if context.intensity_source == SOURCE_MAX_HR:
-        parts.append(render(catalog.require("notes", "estimate")))
-    optional = []
-    if context.fuel:
-        side = "lift_first" if context.order == LIFT_FIRST else "run_first"
-        optional.append(render(catalog.require("fuel", side)))
-    if context.training_status == "beginner" and verdict in rules.beginner_note_verdicts:
-        optional.append(render(catalog.require("notes", "beginner")))
-
-    advice = " ".join(parts + optional)
-    # Guard for edited catalogs: drop the least essential notes before cutting.
-    while len(advice) > rules.max_advice_chars and optional:
-        optional.pop()
-        advice = " ".join(parts + optional)
-    return fit(headline, rules.max_headline_chars), fit(advice, rules.max_advice_chars)
+    catalog = Catalog(language or FALLBACK_LANGUAGE)
+    values = placeholders(rules or default_rules(), 0, catalog)
+    hints = {}
+    for goal in GOALS:
+        text = catalog.text("goal_hints", goal)
+        if text:
+            hints[goal] = one_line(text.format_map(values))
+    return hints

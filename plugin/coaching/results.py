@@ -27,6 +27,7 @@ class PairVerdict:
     run_minutes: int
     headline: str
     advice: str
+    lift_focus: str = "unknown"  # lower / upper / full / unknown, from the lift's exercise list
 
     def to_dict(self) -> dict:
         return asdict(self)

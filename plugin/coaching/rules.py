@@ -40,6 +40,15 @@ class Rules:
     max_headline_chars: int
     max_advice_chars: int
     beginner_note_verdicts: frozenset[str]
+    # Second edition of the advice text (rules.md); defaults keep older config copies loadable.
+    max_block_chars: int = 400
+    signature_budget_chars: int = 56
+    straight_after_below_s: int = 600
+    near_line_low_fraction: float = 0.65
+    near_line_high_fraction: float = 0.75
+    legs_tired_below_s: int = 8 * 3600
+    protein_g_per_kg: float = 0.25
+    protein_round_g: int = 5
 
     def __post_init__(self) -> None:
         tiers = (self.same_session_below_s, self.short_below_s,
@@ -61,6 +70,13 @@ class Rules:
             raise ConfigError("intensity: zone2_max_hr_fraction must be between 0 and 1")
         if not 0 <= self.above_zone2_time_share < 1:
             raise ConfigError("intensity: above_zone2_time_share must be in [0, 1)")
+        if not 0 < self.near_line_low_fraction <= self.near_line_high_fraction < 1:
+            raise ConfigError("intensity: near_line_low/high must satisfy 0 < low <= high < 1")
+        if self.protein_g_per_kg <= 0 or self.protein_round_g <= 0:
+            raise ConfigError("fuel: protein_g_per_kg and protein_round_g must be positive")
+        if self.max_advice_chars + 2 + self.signature_budget_chars \
+                > self.max_block_chars:
+            raise ConfigError("text: advice + signature budget exceed max_block_chars")
         unknown = self.beginner_note_verdicts - set(VERDICTS)
         if unknown:
             raise ConfigError(f"text: unknown verdicts in beginner_note_verdicts: {sorted(unknown)}")
@@ -86,6 +102,10 @@ def _names(table: dict, key: str, section: str) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{RULES_FILE}: [{section}] {key} must be a list of strings")
     return frozenset(value)
+
+
+def _optional(table: dict, key: str, section: str, default: float) -> float:
+    return _number(table, key, section) if key in table else default
 
 
 def rules_from_mapping(data: dict) -> Rules:
@@ -124,6 +144,14 @@ def rules_from_mapping(data: dict) -> Rules:
         max_headline_chars=int(_number(text, "max_headline_chars", "text")),
         max_advice_chars=int(_number(text, "max_advice_chars", "text")),
         beginner_note_verdicts=_names(text, "beginner_note_verdicts", "text"),
+        max_block_chars=int(_optional(text, "max_block_chars", "text", 400)),
+        signature_budget_chars=int(_optional(text, "signature_budget_chars", "text", 56)),
+        straight_after_below_s=round(_optional(text, "straight_after_below_minutes", "text", 10) * minute),
+        near_line_low_fraction=float(_optional(intensity, "near_line_low_fraction", "intensity", 0.65)),
+        near_line_high_fraction=float(_optional(intensity, "near_line_high_fraction", "intensity", 0.75)),
+        legs_tired_below_s=round(_optional(text, "legs_tired_below_hours", "text", 8) * hour),
+        protein_g_per_kg=float(_optional(fuel, "protein_g_per_kg", "fuel", 0.25)),
+        protein_round_g=int(_optional(fuel, "protein_round_g", "fuel", 5)),
     )
 
 

@@ -175,7 +175,7 @@ def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
             for row, _ in rows_for_target:
                 row.status = row.status if row.status != PairStatus.PENDING else PairStatus.PREVIEW
             continue
-        block = render_block(chosen.advice, settings_url()) if chosen else None
+        block = render_block(chosen.advice, settings_url(), headline=chosen.headline) if chosen else None
         plan.append(Target(later_id, block, rows_for_target, chosen))
     return plan, report
 

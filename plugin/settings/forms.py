@@ -16,16 +16,11 @@ from wtforms.validators import InputRequired, NumberRange, Optional, StopValidat
 
 from plugin.coaching import LANGUAGES
 from plugin.coaching.codes import TRAINING_STATUSES
-from plugin.coaching.messages import load_catalog
+from plugin.coaching.messages import goal_hints, load_catalog
 from plugin.coaching.options import default_rules
 from plugin.models import GOALS, MODES
 
 _RULES = default_rules()
-_SEP_H = _RULES.well_separated_from_s // 3600
-_FUEL_H = _RULES.fuel_below_s // 3600
-_CLOSE_H = _RULES.close_gap_below_s // 3600
-_COOLDOWN_MIN = _RULES.cooldown_ok_max_s // 60
-_COOLDOWN_MAX = _RULES.cooldown_borderline_max_s // 60
 ZONE2_PERCENT = f"{_RULES.zone2_max_hr_fraction * 100:g}"
 
 GOAL_LABELS = {
@@ -35,19 +30,9 @@ GOAL_LABELS = {
     "weight_loss": "Weight loss — manage body weight",
     "general": "General fitness — a bit of both",
 }
-GOAL_HINTS = {
-    "strength": (f"Protect the strength signal: separate runs from lifting by {_SEP_H}–{_FUEL_H} h, or keep a run "
-                 f"right after lifting to a 10–{_COOLDOWN_MIN} min Zone 2 cool-down (never more than "
-                 f"{_COOLDOWN_MIN}–{_COOLDOWN_MAX} min)."),
-    "hypertrophy": (f"Same rules as strength: a long run right after lifting may blunt the muscle-building "
-                    f"signal, so separate them by {_SEP_H}–{_FUEL_H} h or keep the run a short Zone 2 cool-down."),
-    "endurance": ("Running after lifting is viable: lifting first uses up glycogen and the run may rely more on fat. "
-                  "The trade-off: tired legs cost run quality and strength gains."),
-    "weight_loss": ("Either order works; lifting first is viable. No study shows that the order changes fat loss: "
-                    "total volume and consistency matter most."),
-    "general": (f"Balanced fitness: either order is fine. Separate the sessions by at least {_CLOSE_H} h, or keep "
-                "the second one easy, and fuel in between."),
-}
+# The hints make the advice's claims, so their texts live in the message catalogs
+# (translated there); goal_hints(language) gives them in another language.
+GOAL_HINTS = goal_hints("en")
 MODE_LABELS = {
     "write": "Write advice to Strava",
     "preview": "Preview only (never written to Strava)",

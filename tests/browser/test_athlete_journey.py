@@ -18,11 +18,13 @@ from tests.browser.conftest import SCREENSHOTS
 pytestmark = pytest.mark.browser
 
 ATHLETE = 123456789
-ADVICE = "may blunt the muscle-building signal"
+# Either wording of the strength goal's interference_risk advice (picked per pair).
+ADVICE = re.compile(r"may have (blunted some of the strength signal|taken the edge off today's strength work)")
+HEADLINE = re.compile(r"This run may cost some strength|Strength gains at some risk")
 
 
 def signature(stack) -> str:
-    return f"— LiftRun Coach · settings: {stack.product}/settings"
+    return f"— LiftRun Coach · {stack.product}/settings"
 
 
 def test_connect_advise_history_export_disconnect(stack, page, shoot):
@@ -125,7 +127,7 @@ def test_connect_advise_history_export_disconnect(stack, page, shoot):
     expect(page.locator("#weekly-summary")).to_have_text("This week: 1 pair, 1 cool-down too long")
     pair = page.locator("li.pair")
     expect(pair).to_have_count(1)
-    expect(pair).to_contain_text("Long run right after lifting")
+    expect(pair).to_contain_text(HEADLINE)
     expect(pair).to_contain_text("Written to Strava")
     expect(pair).to_contain_text("Lift, then run")
     expect(pair).to_contain_text(ADVICE)

@@ -12,12 +12,12 @@ import requests
 pytestmark = pytest.mark.e2e
 
 ATHLETE = 123456789
-STRENGTH_TEXT = "may blunt the muscle-building signal"
-ENDURANCE_TEXT = "Lifting first suits your goal"
+STRENGTH_TEXT = "40-min run 30 min after lifting may have"  # either wording of interference_risk
+ENDURANCE_TEXT = "key run"  # endurance, lift first: "for a key run, run first or on a fresh day"
 
 
 def signature(stack) -> str:
-    return f"— LiftRun Coach · settings: {stack.web}/settings"
+    return f"— LiftRun Coach · {stack.web}/settings"
 
 
 def iso(moment: dt.datetime) -> str:

@@ -10,20 +10,27 @@ from plugin.description_block import (
 )
 
 URL = "https://coach.example/settings"
-BLOCK = render_block("Well separated: 7 h between lifting and running.", URL)
-NEW_BLOCK = render_block("This run may blunt your strength gains.", URL)
+BLOCK = render_block("Your 45-min run 7 h after lifting kept the sessions well apart.", URL,
+                     headline="Well separated")
+NEW_BLOCK = render_block("Your 45-min run straight after lifting may have blunted some strength.", URL,
+                         headline="This run may cost some strength")
+# What the first release wrote: the advice paragraph, then its signature line.
+OLD_BLOCK = ("Well separated: 7 h between lifting and running.\n"
+             "— LiftRun Coach · settings: https://coach.example/settings")
 
 
-def test_block_is_advice_then_readable_signature():
+def test_block_is_headline_advice_then_readable_signature():
     assert BLOCK.splitlines() == [
-        "Well separated: 7 h between lifting and running.",
-        "— LiftRun Coach · settings: https://coach.example/settings",
+        "Well separated",
+        "Your 45-min run 7 h after lifting kept the sessions well apart.",
+        "— LiftRun Coach · https://coach.example/settings",
     ]
-    assert signature_line(URL) == BLOCK.splitlines()[1]
+    assert signature_line(URL) == BLOCK.splitlines()[2]
 
 
-def test_render_folds_advice_to_one_line():
-    assert render_block("a\nb\n\nc", URL).splitlines()[0] == "a b c"
+def test_render_folds_headline_and_advice_to_one_line_each():
+    assert render_block("a\nb\n\nc", URL, headline="x\ny").splitlines()[:2] == ["x y", "a b c"]
+    assert render_block("a", URL) == OLD_BLOCK.replace(OLD_BLOCK.splitlines()[0], "a")
 
 
 @pytest.mark.parametrize("empty", [None, ""])
@@ -112,3 +119,57 @@ def test_block_never_eats_more_than_the_line_before_the_signature():
 )
 def test_opt_out_hashtag(name, description, expected):
     assert is_opted_out(name, description) is expected
+
+
+# Signature line: recognised exactly (rules.md) ------------------------------------------------
+
+LOOKALIKES = [
+    "— LiftRun Coach was right",
+    "— LiftRun Coach",
+    "— LiftRun Coach · settings: please stop",
+    "— LiftRun Coach · settings: https://coach.example/settings and more",
+    "— LiftRun Coach · https://coach.example/settings 👍",
+    "— LiftRun Coachella 2024",
+    "- LiftRun Coach · https://coach.example/settings",
+]
+
+
+@pytest.mark.parametrize("line", LOOKALIKES)
+def test_athlete_lines_like_the_signature_are_kept_byte_for_byte(line):
+    athlete = f"Great session\n{line}\nThanks coach"
+    assert not has_block(athlete)
+    assert remove_block(athlete) == athlete
+    assert upsert_block(athlete, BLOCK) == athlete + "\n\n" + BLOCK
+    written = upsert_block(athlete, BLOCK)
+    assert upsert_block(written, NEW_BLOCK) == athlete + "\n\n" + NEW_BLOCK
+    assert remove_block(written) == athlete
+
+
+@pytest.mark.parametrize("line", LOOKALIKES)
+def test_lookalike_right_above_our_block_is_not_eaten(line):
+    text = f"Felt good\n{line}\n" + BLOCK
+    assert upsert_block(text, NEW_BLOCK) == f"Felt good\n{line}\n" + NEW_BLOCK
+    assert remove_block(text) == f"Felt good\n{line}"
+
+
+def test_lookalike_as_whole_description_survives_remove():
+    assert remove_block("— LiftRun Coach was right") == "— LiftRun Coach was right"
+
+
+def test_block_of_the_previous_format_is_replaced_in_place():
+    text = "Leg day\n\n" + OLD_BLOCK + "\n\nweather line"
+    assert has_block(text)
+    assert upsert_block(text, BLOCK) == "Leg day\n\n" + BLOCK + "\n\nweather line"
+    assert remove_block(text) == "Leg day\n\nweather line"
+    # The old block owned one line above its signature, never two.
+    tight = "Line one\n" + OLD_BLOCK
+    assert upsert_block(tight, BLOCK) == "Line one\n" + BLOCK
+    # An old and a new block (say from two versions racing) collapse into one.
+    both = "Leg day\n\n" + OLD_BLOCK + "\n\n" + BLOCK
+    assert upsert_block(both, NEW_BLOCK) == "Leg day\n\n" + NEW_BLOCK
+
+
+def test_new_block_owns_exactly_headline_and_advice():
+    text = "Line one\nLine two\n" + BLOCK
+    assert upsert_block(text, NEW_BLOCK) == "Line one\nLine two\n" + NEW_BLOCK
+    assert remove_block("Felt good\n\n" + BLOCK) == "Felt good"

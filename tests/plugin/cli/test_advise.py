@@ -53,7 +53,8 @@ def test_file_in_json_out(tmp_path):
     pair, = out["pairs"]
     assert set(pair) == {"lift_id", "run_id", "order", "gap_minutes", "tier", "verdict", "fuel",
                          "intensity", "intensity_source", "first_id", "later_id", "goal",
-                         "run_minutes", "headline", "advice"}
+                         "run_minutes", "headline", "advice", "lift_focus"}
+    assert pair["lift_focus"] == "unknown"
     assert pair["lift_id"] == 9876543210123 and pair["later_id"] == 9876543210124
     assert (pair["verdict"], pair["gap_minutes"], pair["intensity"], pair["fuel"]) == (
         "cooldown_ok", 5, "zone2", True)
@@ -67,6 +68,43 @@ def test_stdin_and_overrides():
     pair, = json.loads(result.stdout)["pairs"]
     assert (pair["goal"], pair["verdict"]) == ("endurance", "fits_goal_lift_first")
     assert "Kraft" in pair["headline"]
+
+
+@pytest.mark.parametrize("args,doc", [
+    (["--language", "xx"], {}),
+    ([], {"language": "klingon"}),
+])
+def test_language_without_catalog_is_refused(tmp_path, args, doc):
+    result = invoke([write(tmp_path, document(**doc)), *args])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    line, = result.stderr.splitlines()
+    assert line.startswith("liftrun advise: error: ") and "language" in line and "pt-BR" in line
+
+
+@pytest.mark.parametrize("code,expected", [("es", "carrera"), ("fr", "course"), ("pt-br", "corrida"),
+                                           ("PT-BR", "corrida"), ("de-AT", "Lauf")])
+def test_every_shipped_language_by_flag(tmp_path, code, expected):
+    result = invoke([write(tmp_path, document()), "--language", code])
+    assert result.exit_code == 0, result.stderr
+    pair, = json.loads(result.stdout)["pairs"]
+    assert expected in pair["advice"]
+
+
+def test_lift_focus_weight_and_earlier_pairs_from_the_file(tmp_path):
+    hevy = "Bench Press (Barbell)\nSet 1: 80 kg x 5\nSet 2: 80 kg x 5\n\nLogged with hevyapp.com"
+    lift = dict(LIFT, description=hevy)
+    run = dict(RUN, start_date="2024-01-05T22:00:00Z")  # 4 h after the lift
+    earlier = [{"later_start": "2024-01-02T12:00:00Z", "verdict": "acceptable_gap", "gap_minutes": 240}]
+    doc = document(activities=[lift, run], weight_kg=80, earlier_pairs=earlier)
+    pair, = json.loads(invoke([write(tmp_path, doc)]).stdout)["pairs"]
+    assert pair["lift_focus"] == "upper" and pair["verdict"] == "acceptable_gap"
+    assert "Tuesday" in pair["advice"]  # the short form names the earlier pair's day
+    assert "protein" not in pair["advice"]  # the week's fuel sentence was already given
+    alone, = json.loads(invoke([write(tmp_path, document(activities=[lift, run], weight_kg=80))]).stdout)["pairs"]
+    assert "about 20 g" in alone["advice"]
+    bad = invoke([write(tmp_path, document(earlier_pairs={"verdict": "x"}))])
+    assert bad.exit_code == 2 and "earlier_pairs" in bad.stderr
 
 
 def test_file_options_are_used(tmp_path):

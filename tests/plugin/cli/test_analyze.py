@@ -24,7 +24,7 @@ from tests.plugin.exports.builders import (
 
 ENGINE_KEYS = {"lift_id", "run_id", "order", "gap_minutes", "tier", "verdict", "fuel",
                "intensity", "intensity_source", "first_id", "later_id", "goal",
-               "run_minutes", "headline", "advice"}
+               "run_minutes", "headline", "advice", "lift_focus"}
 
 
 def run(*args):

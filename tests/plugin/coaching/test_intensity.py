@@ -48,7 +48,8 @@ def test_has_heartrate_false_ignores_a_stale_average():
 def test_no_zones_uses_max_hr_estimate(hr, intensity, verdict):
     pair = pair_for(hr, max_hr=190)
     assert (pair.intensity, pair.intensity_source, pair.verdict) == (intensity, "max_hr_estimate", verdict)
-    assert "generic estimate" in pair.advice
+    assert f"avg HR {hr:.0f}, about 70 % of your max" in pair.advice  # near the line: the number
+    assert "rough call" in pair.advice and "above Zone 2" not in pair.advice
 
 
 def test_zones_win_over_max_hr():
@@ -58,7 +59,8 @@ def test_zones_win_over_max_hr():
 def test_hr_without_zones_or_max_hr_is_unknown():
     pair = pair_for(170)
     assert (pair.intensity, pair.intensity_source, pair.verdict) == ("unknown", "none", "cooldown_ok")
-    assert "not measured" in pair.advice
+    assert "HR recorded but not judged" in pair.advice and "settings" in pair.advice
+    assert "not measured" not in pair.advice
 
 
 def test_zones_in_stravalib_example_shape():

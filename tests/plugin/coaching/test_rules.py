@@ -9,7 +9,8 @@ import pytest
 
 from plugin.coaching import EngineOptions, evaluate, load_rules
 from plugin.coaching.errors import ConfigError
-from plugin.coaching.messages import AdviceContext, compose
+from plugin.coaching.advice_text import TextFacts, compose
+from plugin.coaching.messages import Catalog
 from plugin.coaching.options import default_rules
 
 from .builders import H, M, lift_then_run
@@ -29,7 +30,10 @@ def test_defaults_match_rules_md():
     assert rules.lift_types == {"WeightTraining", "Crossfit"}
     assert rules.run_types == {"Run", "TrailRun", "VirtualRun"}
     assert {"Workout", "HighIntensityIntervalTraining"} <= rules.optional_lift_types
-    assert rules.max_advice_chars == 400
+    assert rules.max_block_chars == 400
+    assert rules.max_advice_chars + 2 + rules.signature_budget_chars <= rules.max_block_chars
+    assert (rules.near_line_low_fraction, rules.near_line_high_fraction) == (0.65, 0.75)
+    assert (rules.protein_g_per_kg, rules.protein_round_g) == (0.25, 5)
 
 
 def test_engine_options_defaults_come_from_config():
@@ -50,7 +54,7 @@ def test_a_coach_can_change_a_threshold_without_code(tmp_path):
     assert evaluate(activities, "strength").pairs[0].verdict == "cooldown_ok"
     pair, = evaluate(activities, "strength", rules=rules).pairs
     assert pair.verdict == "cooldown_borderline"
-    assert "10-10 min" in pair.advice  # the text follows the configured limit
+    assert "10–10 min" in pair.advice  # the text follows the configured limit
 
 
 def test_rules_window_and_types_apply_when_no_options(tmp_path):
@@ -89,8 +93,10 @@ def test_broken_config_is_a_config_error(tmp_path, old, new):
 
 def test_length_guard_for_edited_catalogs():
     tight = dataclasses.replace(default_rules(), max_advice_chars=120, max_headline_chars=10)
-    context = AdviceContext("interference_risk", "lift_first", "unknown", "none", False, True,
-                            "beginner", 45)
-    headline, advice = compose(context, tight, "en")
+    facts = TextFacts(verdict="interference_risk", tier="same_session", order="lift_first",
+                      goal="strength", gap_s=0, run_minutes=45, intensity="unknown",
+                      intensity_source="none", average_hr=None, max_hr=None, lift_focus="unknown",
+                      fuel_sentence=True, weight_kg=None, training_status="beginner", seed="1:2")
+    headline, advice = compose(facts, tight, Catalog("en"))
     assert len(advice) <= 120 and len(headline) <= 10
     assert advice.endswith("\u2026")

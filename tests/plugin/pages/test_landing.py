@@ -23,11 +23,12 @@ def test_landing_logged_out_explains_and_connects(site):
     assert 'class="btn-strava" href="/auth/strava"' in page
     assert "Powered by Strava" in page
     assert 'href="/privacy"' in page
-    # The example block is what the worker writes: advice paragraph, then the signature line.
+    # The example block is what the worker writes: headline, advice, then the signature line.
     example = re.search(r'<pre class="strava-description"[^>]*>(.*?)</pre>', page, re.S).group(1)
     lines = [line for line in example.splitlines() if line.strip()]
-    assert lines[-1] == "— LiftRun Coach · settings: https://coach.example/settings"
-    assert "may blunt" in lines[-2]
+    assert lines[-1] == "— LiftRun Coach · https://coach.example/settings"
+    assert "40-min run 30 min after lifting" in lines[-2] and "may have" in lines[-2]
+    assert lines[-3] and len(lines[-3]) <= 60
     assert 'href="/settings"' not in page
 
 
