@@ -160,3 +160,14 @@ def goal_hints(language: str | None = None, rules: Rules | None = None) -> dict[
         if text:
             hints[goal] = one_line(text.format_map(values))
     return hints
+
+
+def verdict_label(verdict: str, language: str | None = None, rules: Rules | None = None) -> str:
+    """A verdict's fixed name for tables and legends (the advice itself has per-pair headlines)."""
+    from .options import default_rules
+
+    catalog = Catalog(language or FALLBACK_LANGUAGE)
+    text = catalog.text("labels", verdict)
+    if not text:
+        return verdict.replace("_", " ")
+    return one_line(text.format_map(placeholders(rules or default_rules(), 0, catalog)))

@@ -13,7 +13,7 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 
-from plugin.coaching.messages import FALLBACK_LANGUAGE, load_catalog
+from plugin.coaching.messages import FALLBACK_LANGUAGE, verdict_label
 from plugin.coaching.options import default_rules
 from plugin.exports.analysis import CLOSE_TIERS, Analysis
 from plugin.verdict_tones import TONE_LABELS, tone
@@ -47,8 +47,7 @@ STRENGTH_GOALS = ("strength", "hypertrophy")
 
 def verdict_words(verdict: str) -> str:
     """The verdict as athletes read it on Strava and the site: its headline and its tone."""
-    headline = (load_catalog(FALLBACK_LANGUAGE).get("verdicts", {}).get(verdict, {}).get("headline")
-                or verdict.replace("_", " "))
+    headline = verdict_label(verdict, FALLBACK_LANGUAGE)
     label = TONE_LABELS.get(tone(verdict) or "")
     return f"{headline} ({label})" if label else headline
 

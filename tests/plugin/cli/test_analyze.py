@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from plugin.coaching import LANGUAGES
+
 import plugin.cli.analyze as analyze_module
 from plugin.cli import main
 from plugin.exports.dates import parse_activity_date
@@ -50,7 +52,7 @@ def test_summary_prints_the_exact_counts(known_csv):
                  "  short (1 to < 3 h)             0    0%",
                  "  good (6 to < 24 h)             1   25%",
                  "  Good cool-down (fits your goal)                   1   25%",
-                 "  Long run right after lifting (may cost gains)     1   25%",
+                 "  Run of 20+ min after lifting (may cost gains)     1   25%",
                  "  Lift first next time (may cost gains)             1   25%",
                  "  Well separated (fits your goal)                   1   25%",
                  "Pairs less than 8 h apart (fuel between sessions): 4",
@@ -272,7 +274,7 @@ def test_unknown_language_is_refused_with_the_valid_list(known_csv, language):
     result = run(known_csv, "--language", language)
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
-    assert line == f"liftrun analyze: error: unknown language '{language}' (valid: en, de)"
+    assert line == f"liftrun analyze: error: unknown language '{language}' (valid: {', '.join(LANGUAGES)})"
 
 
 def test_regional_language_code_is_accepted(known_csv):

@@ -43,7 +43,7 @@ def test_rendered_summary_states_the_numbers_and_the_definition():
     assert "Lift/run pairs: 4" in text
     assert "  same session (< 1 h)           3   75%" in text
     assert "  good (6 to < 24 h)             1   25%" in text
-    assert re.search(r"^  Long run right after lifting \(may cost gains\) +1   25%$", text, re.M)
+    assert re.search(r"^  Run of 20\+ min after lifting \(may cost gains\) +1   25%$", text, re.M)
     assert "interference_risk" not in text
     assert "Cool-down runs after lifting: 1 of 2 (50%)" in text
     assert "moved 15 min or less" in text

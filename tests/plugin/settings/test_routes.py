@@ -126,8 +126,8 @@ def test_first_visit_asks_only_for_the_goal(new_athlete_app):
     assert "checked" not in form  # no goal is preset
     assert 'name="window_hours"' not in form and 'name="mode"' not in form
     # The seed's one-line explanation for each goal.
-    assert "separate runs from lifting by 6" in page
-    assert "Running after lifting is viable" in page
+    assert "6–8 h between lifting and a run" in page
+    assert "Lifting first is viable" in page
     assert 'href="/settings?all=1"' in page
 
 
