@@ -168,6 +168,7 @@ class Activity(db.Model):
             "has_heartrate": self.has_heartrate,
             "manual": self.manual,
             "name": self.name,
+            **({"lift_focus": self.lift_focus} if self.lift_focus else {}),
             **({"zones": self.hr_zone_buckets} if self.hr_zone_buckets else {}),
         }
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import login_user
 from stravalib.exc import Fault
+from stravalib.model import SummaryAthlete
 
 from plugin.auth import bp
 from plugin.auth.states import MAX_STATE_CHARS, consume_state, issue_state
@@ -78,12 +79,15 @@ def callback():
         return render_template("auth_scopes.html", missing=missing), 400
 
     try:
-        access_info, athlete_data = app_client().exchange_code_for_token(
+        # The protocol call keeps the raw athlete: stravalib's SummaryAthlete drops `weight`,
+        # which the advice uses for grams of protein (no extra Strava read for it).
+        access_info, raw_athlete = app_client().protocol.exchange_code_for_token(
             client_id=current_app.config["STRAVA_CLIENT_ID"],
             client_secret=current_app.config["STRAVA_CLIENT_SECRET"],
             code=code,
             return_athlete=True,
         )
+        athlete_data = SummaryAthlete.model_validate(raw_athlete) if raw_athlete else None
     except Fault as err:
         log.warning("Strava refused the code exchange: %s", err)
         return render_template("auth_error.html", reason="exchange"), 400
@@ -94,6 +98,7 @@ def callback():
         log.warning("token response without an athlete")
         abort(502)
     athlete_data = athlete_data.model_dump(include={"id", "firstname", "lastname"})
+    athlete_data["weight"] = raw_athlete.get("weight")
 
     athlete = connect_athlete(athlete_data, dict(access_info), granted)
     login_user(athlete, remember=True)

@@ -132,6 +132,7 @@ def index():
             "verdict": p.verdict,
             "tone": tone(p.verdict) or "",
             "headline": p.headline or p.verdict.replace("_", " "),
+            "lift_focus": p.lift_focus or "unknown",
             "advice": p.advice,
             "status": p.status,
             "status_label": STATUS_LABELS.get(p.status, p.status.replace("_", " ")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from plugin.coaching.lift_focus import lift_focus_of
 from plugin.description_block import is_opted_out
 from plugin.extensions import db
 from plugin.models import Activity
@@ -39,6 +40,7 @@ def store_strava_activity(athlete_id: int, strava_activity) -> Activity:
     row.manual = bool(strava_activity.manual)
     if "description" in type(strava_activity).model_fields:
         row.opted_out = is_opted_out(strava_activity.name, strava_activity.description)
+        row.lift_focus = lift_focus_of({"name": strava_activity.name, "description": strava_activity.description})
     return row
 
 

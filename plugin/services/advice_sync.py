@@ -23,6 +23,7 @@ from plugin.description_block import is_opted_out, remove_block, render_block, u
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, Pair, utcnow
 from plugin.services.activities import store_strava_activity
+from plugin.services.advice_week import week_inputs
 from plugin.statuses import Mode, PairStatus, WriteOutcome
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
         zones=athlete.hr_zones,
         max_hr=athlete.max_hr,
         options=engine_options(athlete),
+        **week_inputs(athlete, rows, start),
     )
     fresh = [p for p in evaluation.pairs if start <= by_id[p.later_id].start_date <= end]
 
@@ -255,6 +257,7 @@ def _copy_verdict(row: Pair, verdict, later_start: dt.datetime) -> None:
     row.intensity_source = verdict.intensity_source
     row.goal = verdict.goal
     row.headline = verdict.headline
+    row.lift_focus = verdict.lift_focus
     row.advice = verdict.advice
 
 

@@ -27,6 +27,15 @@ REQUESTED_SCOPES = ("read", "activity:read_all", "activity:write", "profile:read
 REQUIRED_SCOPES = ("activity:read_all", "activity:write")
 
 
+def _weight(value) -> float | None:
+    """Strava's athlete weight in kg (0 or missing when not set); used for grams of protein."""
+    try:
+        weight = float(value)
+    except (TypeError, ValueError):
+        return None
+    return weight if 20 <= weight <= 400 else None
+
+
 def connect_athlete(athlete_data: dict, access_info: dict, granted: set[str]) -> Athlete:
     athlete = db.session.get(Athlete, int(athlete_data["id"]))
     if athlete is None:
@@ -36,6 +45,7 @@ def connect_athlete(athlete_data: dict, access_info: dict, granted: set[str]) ->
         log.info("new athlete %s connected", athlete.id)
     athlete.firstname = athlete_data.get("firstname")
     athlete.lastname = athlete_data.get("lastname")
+    athlete.weight_kg = _weight(athlete_data.get("weight"))
     athlete.scope = ",".join(sorted(granted))
     store_tokens(athlete, access_info)
     # Zones are fetched lazily by the worker; a reconnect may have changed scopes.

@@ -85,6 +85,7 @@ def judge_recent(athlete: Athlete, now: dt.datetime) -> int:
         zones=athlete.hr_zones,
         max_hr=athlete.max_hr,
         options=engine_options(athlete),
+        weight_kg=athlete.weight_kg,
     )
     added = 0
     for verdict in evaluation.pairs:
@@ -163,7 +164,7 @@ def write_connect_advice(athlete_id: int) -> WriteReport | None:
         for later_id, pairs in by_later.items():
             budget.check(reads=1)
             chosen = _closest(pairs)
-            block = render_block(chosen.advice, settings_url())
+            block = render_block(chosen.advice, settings_url(), headline=chosen.headline)
             outcome = write_description(strava, later_id, block)
             now = utcnow()
             for pair in pairs:

@@ -17,7 +17,7 @@ from tests.conftest import build_app, pg_url_with_schema, queued_tasks
 from tests.support import connect_through_oauth, start_emulator
 
 ATHLETE = 123456789
-SIGNATURE = "— LiftRun Coach · settings: http://127.0.0.1:5000/settings"
+SIGNATURE = "— LiftRun Coach · http://127.0.0.1:5000/settings"
 NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
