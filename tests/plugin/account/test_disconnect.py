@@ -20,7 +20,7 @@ from tests.plugin.factories import login, make_athlete
 from tests.support import connect_through_oauth, start_emulator
 
 NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-SIGNATURE = "— LiftRun Coach · settings: http://127.0.0.1:5000/settings"
+SIGNATURE = "— LiftRun Coach · http://127.0.0.1:5000/settings"
 # Bytes an editor might "tidy": CRLF, trailing spaces, non-ASCII, an indented list, nothing at all.
 # (Trailing newlines are left out: plugin/description_block.py cannot tell "a\n" from "a" once our
 # separator follows, a limitation reported to its owner.)
