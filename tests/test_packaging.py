@@ -34,7 +34,7 @@ def run(argv, **kwargs) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
-    """A venv with the wheel installed; returns its bin folder."""
+    """Install the wheel in a fresh venv; return its bin folder."""
     tmp = tmp_path_factory.mktemp("wheel")
     source = tmp / "source"
     shutil.copytree(ROOT, source, symlinks=True, ignore=lambda _dir, names: [n for n in names if n in LEFT_BEHIND
@@ -96,8 +96,8 @@ def test_db_upgrade_on_sqlite_from_elsewhere(installed, tmp_path):
 
 def test_a_bad_setting_is_one_line_not_a_traceback(installed, tmp_path):
     env = {**clean_env(tmp_path), "STRAVA_CLIENT_ID": "42"}
-    result = subprocess.run([str(installed / "python"), "-m", "flask", "--app", "plugin", "db", "upgrade"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=120)
+    upgrade = [str(installed / "python"), "-m", "flask", "--app", "plugin", "db", "upgrade"]
+    result = subprocess.run(upgrade, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "STRAVA_CLIENT_SECRET" in result.stderr

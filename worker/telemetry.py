@@ -26,7 +26,7 @@ _started: dict[str, tuple[float, object]] = {}
 
 
 def _task_context(task, args) -> dict[str, object]:
-    """The event and athlete a task works for, for every log line it writes."""
+    """Name the event and athlete a task works for, for every log line it writes."""
     from plugin.queue import REEVALUATE_ATHLETE
 
     context: dict[str, object] = {"task": task.name}
@@ -92,7 +92,7 @@ def _task_crashed(sender=None, **_):
 
 
 def _reason_label(reason) -> str:
-    """The retry's cause as a short, bounded label: the inbox row's deferral reasons."""
+    """Label the retry's cause briefly, with the inbox row's deferral reasons."""
     from plugin.services.events import DeferReason, RetryLater
     from plugin.strava.ratelimit import RateLimitDeferred
 

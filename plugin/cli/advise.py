@@ -150,6 +150,6 @@ def advise(file: str | None, goal: str | None, language: str | None) -> None:
         _fail(str(exc), EXIT_BAD_INPUT)
     except ConfigError as exc:
         _fail(f"configuration: {exc}", EXIT_INTERNAL)
-    except Exception as exc:  # never a traceback for the user; still non-zero
+    except Exception as exc:  # noqa: BLE001 - never a traceback for the user; still non-zero
         _fail(f"internal error: {type(exc).__name__}: {exc}", EXIT_INTERNAL)
     click.echo(_dump(result.to_dict()))

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 
 CONTEXT_FIELDS = ("event_id", "athlete_id", "task")
-_context: contextvars.ContextVar[dict[str, object]] = contextvars.ContextVar("liftrun_log_context", default={})
+_context: contextvars.ContextVar[dict[str, object] | None] = contextvars.ContextVar("liftrun_log_context", default=None)
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MASK = "***"
@@ -35,12 +35,12 @@ _SECRET_PATTERNS = (
 
 
 def current_context() -> dict[str, object]:
-    return dict(_context.get())
+    return dict(_context.get() or {})
 
 
 def bind(**fields: object) -> contextvars.Token:
     """Add fields to the log context until `reset(token)`."""
-    return _context.set({**_context.get(), **{k: v for k, v in fields.items() if v is not None}})
+    return _context.set({**(_context.get() or {}), **{k: v for k, v in fields.items() if v is not None}})
 
 
 def reset(token: contextvars.Token) -> None:
@@ -66,7 +66,7 @@ class ContextFilter(logging.Filter):
     """Puts the current event id, athlete id and task on the record (None when outside a task)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        context = _context.get()
+        context = _context.get() or {}
         for name in CONTEXT_FIELDS:
             if not hasattr(record, name):
                 setattr(record, name, context.get(name))

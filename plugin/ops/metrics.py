@@ -108,7 +108,7 @@ class _ProcessCollector:
 
 
 def render(extra_collectors=()) -> bytes:
-    """The text exposition of every process's metrics plus the Redis-held state."""
+    """Render every process's metrics plus the Redis-held state as Prometheus text."""
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess

@@ -32,7 +32,8 @@ def metrics():
     offered = request.headers.get("Authorization", "")
     if not hmac.compare_digest(offered.encode(), f"Bearer {token}".encode()):
         log.warning("refused a metrics scrape from %s without the right token", request.remote_addr)
-        return jsonify(error="metrics need 'Authorization: Bearer <METRICS_TOKEN>'"), 401, {"WWW-Authenticate": "Bearer"}
+        refusal = jsonify(error="metrics need 'Authorization: Bearer <METRICS_TOKEN>'")
+        return refusal, 401, {"WWW-Authenticate": "Bearer"}
     celery_app = current_app.extensions["celery"]
     queue = celery_app.conf.task_default_queue or "celery"
     body = render([RedisStateCollector(get_redis(), queue)])

@@ -105,7 +105,7 @@ def _budget_line(window: str, state: dict | None) -> str:
 
 
 def format_status(snapshot: dict[str, Any]) -> str:
-    """The snapshot as lines for a terminal."""
+    """Lay the snapshot out as lines for a terminal."""
     lines = [f"LiftRun Coach status at {snapshot['at']}"]
     for part, reason in snapshot["unavailable"].items():
         lines.append(f"{part}: UNAVAILABLE ({reason})")

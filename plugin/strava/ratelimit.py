@@ -12,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable, Mapping
+
+import redis
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +52,16 @@ def seconds_to_midnight(now: dt.datetime) -> int:
     return max(1, int((boundary - now).total_seconds()) + 1)
 
 
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
 class RateBudget:
-    def __init__(self, redis_client, clock=lambda: dt.datetime.now(dt.timezone.utc)):
+    def __init__(self, redis_client: redis.Redis, clock: Callable[[], dt.datetime] = _utc_now) -> None:
         self.redis = redis_client
         self.clock = clock
 
-    def record(self, headers, method: str = "GET") -> None:
+    def record(self, headers: Mapping[str, str], method: str = "GET") -> None:
         """stravalib calls this with every API response's headers."""
         headers = {k.lower(): v for k, v in dict(headers).items()}
         usage = _parse_pair(headers.get("x-ratelimit-usage"))

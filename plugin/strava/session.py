@@ -7,6 +7,7 @@ of every outgoing URL instead of forking the library.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -30,13 +31,14 @@ class BaseUrlSession(requests.Session):
             return self.base_url + url[len(STRAVA_ORIGIN):]
         return url
 
-    def request(self, method, url, *args, **kwargs):  # noqa: D401 - requests API
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
-        target = self.rewrite(url)
+        verb = method.decode() if isinstance(method, bytes) else method
+        target = self.rewrite(url.decode() if isinstance(url, bytes) else url)
         try:
-            response = super().request(method, target, *args, **kwargs)
+            response = super().request(verb, target, *args, **kwargs)
         except requests.RequestException:
-            count_strava_call(method, urlsplit(target).path, "error")
+            count_strava_call(verb, urlsplit(target).path, "error")
             raise
-        count_strava_call(method, urlsplit(target).path, response.status_code)
+        count_strava_call(verb, urlsplit(target).path, response.status_code)
         return response

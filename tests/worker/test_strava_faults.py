@@ -239,8 +239,6 @@ def test_edit_between_our_read_and_our_write_is_kept(strava, monkeypatch):
 
 
 def test_opt_out_typed_after_planning_means_nothing_is_written(strava, monkeypatch):
-    import plugin.strava.gateway as gateway
-
     lift = strava.upload("WeightTraining", START, 60)
     run = strava.upload("Run", START + dt.timedelta(minutes=90), 40, description="Felt good")
     assert strava.run(strava.event(run)) == EventStatus.DONE

@@ -44,7 +44,7 @@ def test_metrics_refuse_a_wrong_token(metrics_app, caplog):
 
 @pytest.fixture
 def quiet_redis():
-    """A database no other test writes to: threads left over from other tests' emulators and
+    """Use a database no other test writes to: threads left over from other tests' emulators and
     servers may still record rate usage or queue tasks in the unit tests' database."""
     client = redis_lib.Redis.from_url(f"{REDIS_BASE}/12")
     client.flushdb()
