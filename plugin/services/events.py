@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import random
 from dataclasses import dataclass, field
 
@@ -40,8 +41,11 @@ log = logging.getLogger(__name__)
 
 # Strava sometimes announces an activity before it can be read.
 NOT_FOUND_RETRY_FOR = dt.timedelta(minutes=15)
-NOT_FOUND_RETRY_SECONDS = 30
+NOT_FOUND_RETRY_SECONDS = int(os.environ.get("LIFTRUN_NOT_FOUND_RETRY_SECONDS", "30"))
 LOCK_TIMEOUT = 120
+# An event's lock is renewed before every Strava call, so it runs out soon only when its
+# holder died (a killed worker blocks the athlete for this long, not for LOCK_TIMEOUT).
+EVENT_LOCK_TIMEOUT = 30
 LOCK_RETRY_SECONDS = 3
 # The athlete's heart-rate zones change rarely: read them once, then this often.
 ZONES_REFRESH = dt.timedelta(days=7)
@@ -76,8 +80,15 @@ class athlete_lock:
     must not plan from the database before this one's pairs are in it.
     """
 
-    def __init__(self, athlete_id: int):
-        self.lock = get_redis().lock(f"liftrun:athlete-lock:{athlete_id}", timeout=LOCK_TIMEOUT)
+    def __init__(self, athlete_id: int, timeout: int = LOCK_TIMEOUT):
+        self.lock = get_redis().lock(f"liftrun:athlete-lock:{athlete_id}", timeout=timeout)
+
+    def keepalive(self) -> None:
+        """Start the lock's timeout again: we are still working."""
+        try:
+            self.lock.reacquire()
+        except Exception:  # noqa: BLE001 - lost lock: compare-before-write still guards the text
+            log.warning("athlete lock lost while working")
 
     def __enter__(self):
         if not self.lock.acquire(blocking=False):
@@ -154,8 +165,8 @@ def process_event(event_id: int) -> EventStatus:
 
     budget = rate_budget()
     budget.check(reads=2)
-    with athlete_lock(athlete.id):
-        work = EventWork(event, athlete, AthleteStrava(athlete, budget))
+    with athlete_lock(athlete.id, timeout=EVENT_LOCK_TIMEOUT) as lock:
+        work = EventWork(event, athlete, AthleteStrava(athlete, budget, keepalive=lock.keepalive))
         refresh_zones_if_due(work)
         span = learn_change(work)
         if span is not None:

@@ -29,9 +29,10 @@ READ_FRESH_SECONDS = 10.0
 
 
 class AthleteStrava:
-    def __init__(self, athlete, budget: RateBudget):
+    def __init__(self, athlete, budget: RateBudget, keepalive: Callable[[], None] | None = None):
         self.athlete = athlete
         self.budget = budget
+        self.keepalive = keepalive  # called before each call: e.g. renew the athlete's lock
         self._client: Client | None = None
         self._refreshed = False
         self.read_now: dict[int, Any] = {}  # activity id -> DetailedActivity read in this task
@@ -61,6 +62,8 @@ class AthleteStrava:
 
     def _translate(self, what: Callable[[Client], Any]) -> Any:
         self.calls += 1
+        if self.keepalive is not None:
+            self.keepalive()
         try:
             return what(self.client)
         except (ObjectNotFound, AccessUnauthorized):

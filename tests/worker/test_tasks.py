@@ -135,3 +135,22 @@ def test_every_log_line_of_a_task_names_its_event_and_athlete(app, caplog):
     assert any(f"event {event_id} failed" in r.getMessage() for r in task_lines)
     assert {(r.event_id, r.athlete_id) for r in task_lines} == {(event_id, ATHLETE)}
     assert current_context() == {}  # nothing leaks into whatever runs next
+
+
+def test_athlete_lock_is_renewed_while_working_and_released_after(app, redis_client):
+    import time
+
+    from plugin.services import events
+
+    key = f"liftrun:athlete-lock:{ATHLETE}"
+    with app.app_context():
+        lock = events.athlete_lock(ATHLETE, timeout=2)
+        with lock:
+            time.sleep(1.2)
+            lock.keepalive()
+            assert redis_client.pttl(key) > 1500  # renewed, not running out
+            with pytest.raises(events.RetryLater):
+                with events.athlete_lock(ATHLETE):
+                    pass
+            db.session.rollback()
+        assert not redis_client.exists(key)

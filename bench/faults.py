@@ -1,0 +1,410 @@
+"""The fault report: the real processes under Strava's, Redis's and the worker's bad moments.
+
+Starts its own private Redis (a free port, so it can be stopped), a
+PostgreSQL schema of its own, the Strava emulator, the web app (gunicorn)
+and Celery workers as processes, then runs each scenario: lifts and runs
+uploaded in the emulator, their webhook events posted to the product, faults
+cast through the emulator's admin API (or processes killed / stopped), and
+waits until the inbox settles. Printed per scenario: events sent, completed,
+still waiting (with why), duplicate blocks, damaged descriptions (the
+athlete's text not intact), and 5xx answers of the webhook.
+
+    .venv/bin/python bench/faults.py --smoke   # one pair per scenario, without the SIGKILL and Redis ones
+    .venv/bin/python bench/faults.py           # more pairs per scenario
+
+Needs redis-server on PATH and PostgreSQL at $LIFTRUN_TEST_PG_URL
+(default postgresql://postgres@127.0.0.1:5432/test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+
+from plugin.description_block import SIGNATURE_PREFIX, remove_block  # noqa: E402
+
+PG_URL = os.environ.get("LIFTRUN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@dataclass
+class Row:
+    scenario: str
+    sent: int
+    completed: int
+    waiting: str
+    duplicates: int
+    damaged: int
+    server_errors: int
+    seconds: float
+
+
+class Stack:
+    """Every process the product runs as, on private ports, a schema and a Redis of its own."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.schema = f"faults_{uuid.uuid4().hex[:10]}"
+        self.redis_port = free_port()
+        self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
+        self.emu = f"http://127.0.0.1:{free_port()}"
+        self.web = f"http://127.0.0.1:{free_port()}"
+        self.engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("STRAVA_", "SANDBOX_"))},
+            "STRAVA_BASE_URL": self.emu, "PUBLIC_URL": self.web,
+            "DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{self.schema}",
+            "REDIS_URL": self.redis_url, "SECRET_KEY": "faults-secret", "SILENCE_TOKEN_WARNINGS": "true",
+            "PYTHONUNBUFFERED": "1",
+            # Short pauses so a report finishes in minutes; the kinds of waiting are unchanged.
+            "LIFTRUN_ERROR_BACKOFF_SECONDS": "1", "LIFTRUN_NOT_FOUND_RETRY_SECONDS": "2",
+        }
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.workers: list[str] = []
+        self.redis: subprocess.Popen | None = None
+
+    # ------------------------------------------------------------ processes
+
+    def spawn(self, name: str, argv: list[str]) -> subprocess.Popen:
+        log = (self.tmp / f"{name}.log").open("a")
+        proc = subprocess.Popen(argv, env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        self.procs[name] = proc
+        return proc
+
+    def start_redis(self) -> None:
+        self.redis = subprocess.Popen(
+            ["redis-server", "--port", str(self.redis_port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(50):
+            try:
+                with socket.create_connection(("127.0.0.1", self.redis_port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop_redis(self) -> None:
+        if self.redis is not None:
+            self.redis.terminate()
+            self.redis.wait(10)
+            self.redis = None
+
+    def start_worker(self, name: str) -> None:
+        self.spawn(name, [sys.executable, "-m", "celery", "-A", "worker", "worker", "--loglevel", "INFO",
+                          "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", f"{name}@%h"])
+        self.workers.append(name)
+
+    def kill(self, name: str, sig: int = signal.SIGTERM) -> None:
+        proc = self.procs.pop(name)
+        proc.send_signal(sig)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if name in self.workers:
+            self.workers.remove(name)
+
+    def start(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{self.schema}"'))
+        self.start_redis()
+        subprocess.run([sys.executable, "-m", "flask", "--app", "plugin", "db", "upgrade"],
+                       env=self.env, check=True, capture_output=True, cwd=ROOT)
+        self.spawn("emulator", [sys.executable, "-m", "plugin.sandbox", "--port", self.emu.rsplit(":", 1)[1],
+                                "--auto-approve"])
+        self.spawn("web", [sys.executable, "-m", "gunicorn", "plugin:create_app()", "--bind",
+                           self.web.replace("http://", ""), "--workers", "2"])
+        self.start_worker("worker1")
+        wait_http(f"{self.emu}/healthz")
+        wait_http(f"{self.web}/healthz")
+
+    def stop(self) -> None:
+        for name in list(self.procs):
+            self.kill(name)
+        self.stop_redis()
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
+        self.engine.dispose()
+
+    # ------------------------------------------------------------ talking to it
+
+    def sql(self, query: str, **params):
+        with self.engine.connect() as conn:
+            conn.execute(sa.text(f'SET search_path TO "{self.schema}"'))
+            return conn.execute(sa.text(query), params).fetchall()
+
+    def admin(self, method: str, path: str, **kwargs):
+        response = requests.request(method, f"{self.emu}/sandbox/api/{path}", timeout=30, **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def connect(self) -> int:
+        http = requests.Session()
+        start = http.get(f"{self.web}/auth/strava", allow_redirects=False)
+        approve = requests.get(start.headers["Location"], allow_redirects=False, timeout=10)
+        callback = urlsplit(approve.headers["Location"])
+        done = http.get(f"{self.web}{callback.path}?{callback.query}", allow_redirects=False)
+        assert done.status_code in (302, 303), done.status_code
+        athlete_id = int(self.sql("SELECT id FROM athletes")[0][0])
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(f'SET search_path TO "{self.schema}"'))
+            conn.execute(sa.text("UPDATE athlete_settings SET goal = 'strength', goal_chosen_at = now()"))
+        return athlete_id
+
+    def sweep_now(self) -> None:
+        """What the beat's sweep does every 2 minutes, now: queue pending events nobody holds."""
+        code = ("from worker import flask_app\n"
+                "from plugin.services import events\n"
+                "from plugin.queue import PROCESS_EVENT, enqueue\n"
+                "import datetime as dt\n"
+                "with flask_app.app_context():\n"
+                "    for i in events.pending_event_ids(older_than=dt.timedelta(seconds=0)):\n"
+                "        enqueue(PROCESS_EVENT, i)\n")
+        subprocess.run([sys.executable, "-c", code], env=self.env, cwd=ROOT, check=True, capture_output=True)
+
+
+class Scenario:
+    """Upload pairs, post their events, then settle and count."""
+
+    def __init__(self, stack: Stack, athlete_id: int, name: str, pairs: int, base: dt.datetime):
+        self.stack, self.athlete_id, self.name, self.base = stack, athlete_id, name, base
+        self.runs: dict[int, str] = {}
+        self.events: list[dict] = []
+        self.server_errors = 0
+        self.started = time.monotonic()
+        for n in range(pairs):
+            start = base + dt.timedelta(days=3 * n)
+            lift = self.upload("WeightTraining", start, 60, "")
+            text = f"{name} run {n}\nsplits 5:01 4:58"
+            run = self.upload("Run", start + dt.timedelta(minutes=90), 40, text)
+            self.runs[run] = text
+            self.events += [self.event_body(lift), self.event_body(run)]
+
+    def upload(self, sport: str, start: dt.datetime, minutes: int, description: str) -> int:
+        return self.stack.admin("POST", "activities", json={
+            "athlete_id": self.athlete_id, "sport_type": sport, "start_date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "elapsed_time": minutes * 60, "description": description, "deliver": False})["id"]
+
+    def event_body(self, object_id: int) -> dict:
+        return {"object_type": "activity", "object_id": object_id, "aspect_type": "create", "updates": {},
+                "owner_id": self.athlete_id, "subscription_id": 1, "event_time": int(time.time())}
+
+    def post(self, body: dict) -> None:
+        try:
+            answer = requests.post(f"{self.stack.web}/webhook", json=body, timeout=10)
+            self.server_errors += answer.status_code >= 500
+        except requests.RequestException:
+            self.server_errors += 1
+
+    def post_all(self, copies: int = 1, shuffle: bool = False) -> None:
+        deliveries = [body for body in self.events for _ in range(copies)]
+        if shuffle:
+            random.Random(11).shuffle(deliveries)
+        for body in deliveries:
+            self.post(body)
+
+    def settle(self, timeout: float, allow_waiting: bool = False, only: list[dict] | None = None) -> Row:
+        ids = [body["object_id"] for body in (only or self.events)]
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = self.stack.sql(
+                "SELECT status, deferred_reason FROM inbox_events WHERE object_id = ANY(:ids)", ids=ids)
+            pending = [r for r in rows if r[0] == "pending"]
+            if (len(rows) >= len(ids) and not pending) or time.monotonic() > deadline:
+                break
+            if allow_waiting and pending and all(r[1] == "rate_limit" for r in pending):
+                break
+            time.sleep(0.3)
+        time.sleep(0.3)
+        completed = sum(1 for r in rows if r[0] in ("done", "superseded"))
+        waiting = {}
+        for status, reason in rows:
+            if status not in ("done", "superseded"):
+                key = reason or status
+                waiting[key] = waiting.get(key, 0) + 1
+        duplicates = damaged = 0
+        for run, text in self.runs.items():
+            now = self.stack.admin("GET", f"activities/{run}")["description"] or ""
+            duplicates += now.count(SIGNATURE_PREFIX) > 1
+            damaged += remove_block(now) != text
+        return Row(self.name, len(ids), completed,
+                   ", ".join(f"{v} {k}" for k, v in sorted(waiting.items())) or "-",
+                   duplicates, damaged, self.server_errors, time.monotonic() - self.started)
+
+
+def run_report(pairs: int, smoke: bool) -> list[Row]:
+    tmp = Path(tempfile.mkdtemp(prefix="liftrun-faults-"))
+    stack = Stack(tmp)
+    rows: list[Row] = []
+    base = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(days=2)
+    days = iter(range(0, 10_000, 3 * pairs + 3))
+
+    def scenario(name: str) -> Scenario:
+        return Scenario(stack, athlete, name, pairs, base + dt.timedelta(days=next(days)))
+
+    try:
+        stack.start()
+        athlete = stack.connect()
+        time.sleep(1.0)  # the look back on connect runs first
+
+        s = scenario("no faults")
+        s.post_all()
+        rows.append(s.settle(30))
+
+        s = scenario("Strava 500 spell (3 calls)")
+        stack.admin("POST", "faults", json={"kind": "500", "count": 3})
+        s.post_all()
+        rows.append(s.settle(40))
+
+        s = scenario("Strava slow (400 ms per call)")
+        stack.admin("POST", "faults", json={"kind": "slow", "latency_ms": 400, "seconds": 20})
+        s.post_all()
+        rows.append(s.settle(40))
+        stack.admin("DELETE", "faults")
+
+        s = scenario("Strava 401 on a valid token")
+        stack.admin("POST", "faults", json={"kind": "401", "count": 1})
+        s.post_all()
+        rows.append(s.settle(30))
+
+        s = scenario("Strava 404 for a fresh upload (2 calls)")
+        stack.admin("POST", "faults", json={"kind": "404", "endpoint": "GET /activities/{id}", "count": 2})
+        s.post_all()
+        rows.append(s.settle(40))
+
+        s = scenario("athlete edits between our read and write")
+        # The runs' events come first (no partner yet); the athlete edits them; then the lifts' events write.
+        run_events = [e for e in s.events if e["object_id"] in s.runs]
+        for body in run_events:
+            s.post(body)
+        s.settle(30, only=run_events)
+        for run, text in list(s.runs.items()):
+            s.runs[run] = text + "\nedited after upload"
+            stack.admin("PATCH", f"activities/{run}", json={"description": s.runs[run], "deliver": False})
+        for body in s.events:
+            if body not in run_events:
+                s.post(body)
+        rows.append(s.settle(30))
+
+        if smoke:  # the two slow ones (a dead worker's lock must expire; Redis must come back)
+            return rows + _three_workers_and_429(stack, scenario)
+        s = scenario("worker SIGKILLed with a write in flight")
+        stack.admin("POST", "faults", json={"kind": "slow", "endpoint": "PUT /activities/{id}",
+                                            "latency_ms": 1500, "count": 1})
+        before = stack.admin("GET", "calls")["calls"].get("PUT /activities/{id}", 0)
+        s.post_all()
+        deadline = time.monotonic() + 20
+        while stack.admin("GET", "calls")["calls"].get("PUT /activities/{id}", 0) == before:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        stack.kill("worker1", signal.SIGKILL)
+        stack.start_worker("worker1")
+        time.sleep(3)
+        stack.sweep_now()  # the beat would do it within 2 minutes
+        rows.append(s.settle(40))
+
+        s = scenario("Redis stopped 5 s, restarted")
+        stack.stop_redis()
+        s.post_all()
+        time.sleep(5)
+        stack.start_redis()
+        time.sleep(2)
+        stack.sweep_now()
+        rows.append(s.settle(40))
+
+        rows += _three_workers_and_429(stack, scenario)
+    except Exception:
+        for log in sorted(tmp.glob("*.log")):
+            print(f"===== {log.name} =====\n{log.read_text()[-3000:]}", file=sys.stderr)
+        raise
+    finally:
+        stack.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return rows
+
+
+def _three_workers_and_429(stack: Stack, scenario) -> list[Row]:
+    rows = []
+    stack.start_worker("worker2")
+    stack.start_worker("worker3")
+    s = scenario("3 workers, 3x shuffled re-delivery")
+    s.post_all(copies=3, shuffle=True)
+    rows.append(s.settle(40))
+
+    # Last: the budget then says "spent" until the quarter hour turns.
+    s = scenario("Strava 429 (defers to the window reset)")
+    stack.admin("POST", "faults", json={"kind": "429", "count": 1})
+    s.post_all()
+    row = s.settle(20, allow_waiting=True)
+    calls_before = stack.admin("GET", "calls")["total"]
+    time.sleep(2)
+    row.waiting += f"; calls while waiting: {stack.admin('GET', 'calls')['total'] - calls_before}"
+    rows.append(row)
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    header = ("scenario", "sent", "completed", "waiting", "dup blocks", "damaged", "5xx", "s")
+    table = [header] + [(r.scenario, str(r.sent), str(r.completed), r.waiting, str(r.duplicates), str(r.damaged),
+                         str(r.server_errors), f"{r.seconds:.0f}") for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for n, line in enumerate(table):
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    lost = sum(r.sent - r.completed for r in rows if "rate_limit" not in r.waiting)
+    print(f"\nlost (not completed, not waiting on the rate limit): {lost};"
+          f" duplicate blocks: {sum(r.duplicates for r in rows)}; damaged: {sum(r.damaged for r in rows)};"
+          f" 5xx: {sum(r.server_errors for r in rows)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="one pair per scenario")
+    parser.add_argument("--pairs", type=int, default=4)
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    print_table(run_report(1 if args.smoke else args.pairs, args.smoke))
+    print(f"total {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
