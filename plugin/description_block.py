@@ -17,6 +17,11 @@ SIGNATURE_PREFIX = "— LiftRun Coach"
 OPT_OUT_TAG = "#noliftrun"
 _OPT_OUT_RE = re.compile(r"(?<![\w#])#noliftrun\b", re.IGNORECASE)
 _URL = r"https?://[^\s]+"
+# Our signature links to our own settings page; any other link is the athlete's line.
+_SETTINGS_URL = rf"{_URL}/settings"
+# What goes between the athlete's text and our block, always exactly this, so
+# taking the block off gives back their text byte for byte (trailing newlines too).
+SEPARATOR = "\n\n"
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class SignatureFormat:
 # are replaced in place, never duplicated.
 SIGNATURE_FORMATS = (
     # Since the second edition of the advice text: headline, advice, signature.
-    SignatureFormat("v2", re.compile(rf"^{SIGNATURE_PREFIX} · (?P<url>{_URL})$", re.MULTILINE), 2),
+    SignatureFormat("v2", re.compile(rf"^{SIGNATURE_PREFIX} · (?P<url>{_SETTINGS_URL})$", re.MULTILINE), 2),
     # The first release: advice paragraph, then "— LiftRun Coach · settings: <url>".
     SignatureFormat("v1", re.compile(rf"^{SIGNATURE_PREFIX} · settings: (?P<url>{_URL}/settings)$",
                                      re.MULTILINE), 1),
@@ -91,10 +96,7 @@ def has_block(description: str | None) -> bool:
 
 
 def _join_after(text: str, block: str) -> str:
-    if not text:
-        return block
-    trailing = len(text) - len(text.rstrip("\n"))
-    return text + "\n" * max(0, 2 - trailing) + block
+    return text + SEPARATOR + block if text else block
 
 
 def remove_block(description: str | None) -> str:
@@ -110,8 +112,12 @@ def remove_block(description: str | None) -> str:
     rest = text[cursor:]
     head = "".join(pieces)
     if not rest.strip("\n"):
-        # Our block was last: drop the blank-line separator we put before it.
-        return head.rstrip("\n") if head.strip() else ""
+        # Our block was last: take back exactly the separator we put before it
+        # (blocks of the first release may have used a single newline).
+        for separator in (SEPARATOR, "\n"):
+            if head.endswith(separator):
+                return head[: -len(separator)]
+        return head
     if not head.strip():
         return rest.lstrip("\n")
     if head.endswith("\n") and rest.startswith("\n"):

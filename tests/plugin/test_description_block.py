@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from plugin.description_block import (
     has_block,
@@ -131,6 +133,7 @@ LOOKALIKES = [
     "— LiftRun Coach · https://coach.example/settings 👍",
     "— LiftRun Coachella 2024",
     "- LiftRun Coach · https://coach.example/settings",
+    "— LiftRun Coach · https://www.strava.com/clubs/liftrun",
 ]
 
 
@@ -173,3 +176,18 @@ def test_new_block_owns_exactly_headline_and_advice():
     text = "Line one\nLine two\n" + BLOCK
     assert upsert_block(text, NEW_BLOCK) == "Line one\nLine two\n" + NEW_BLOCK
     assert remove_block("Felt good\n\n" + BLOCK) == "Felt good"
+
+
+# Athlete texts built from the pieces that make descriptions tricky: newlines,
+# blank lines, our signature's prefix, lookalike lines and other apps' lines.
+_PIECES = st.sampled_from(["\n", "\n\n", "Felt good", "— LiftRun Coach", "— LiftRun Coach was right",
+                           "— LiftRun Coach · ", "squats 5×5", " ", "\r\n", "Logged with hevyapp.com"])
+
+
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_remove_gives_back_any_athlete_text_byte_for_byte(athlete):
+    written = upsert_block(athlete, BLOCK)
+    assert remove_block(written) == athlete
+    rewritten = upsert_block(written, NEW_BLOCK)
+    assert rewritten.count(signature_line(URL)) == 1
+    assert remove_block(rewritten) == athlete
