@@ -115,7 +115,7 @@ class Replay:
 
 
 def _our_block(text: str) -> str:
-    """The advice line and signature: a different pair (or goal) gives a different block."""
+    """Return the advice line and signature: a different pair (or goal) gives a different block."""
     lines = text.split("\n")
     at = next(i for i, line in enumerate(lines) if line.startswith(SIGNATURE))
     return "\n".join(lines[max(0, at - 1): at + 1])

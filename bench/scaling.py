@@ -149,7 +149,7 @@ class Stack:
             return result.fetchall() if result.returns_rows else []
 
     def connect(self, athlete_id: int) -> None:
-        """The real OAuth redirect chain, for one emulator athlete."""
+        """Walk the real OAuth redirect chain, for one emulator athlete."""
         browser = requests.Session()
         start = browser.get(f"{self.web}/auth/strava", allow_redirects=False, timeout=10)
         approve = browser.get(start.headers["Location"] + f"&athlete_id={athlete_id}", allow_redirects=False,

@@ -12,7 +12,7 @@ MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
 
 def create_app(config: dict | Settings | None = None, *, settings: Settings | None = None):
-    """The web app (and the worker's app context).
+    """Build the web app (and the worker's app context).
 
     `settings` (or a Settings passed first) replaces reading the environment, so
     tests and launchers configure an app without touching os.environ; `config`

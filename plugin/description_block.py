@@ -51,7 +51,7 @@ def signature_line(settings_url: str) -> str:
 
 
 def render_block(advice: str, settings_url: str, headline: str | None = None) -> str:
-    """The lines we own: headline, advice, signature. Each text is folded to one line."""
+    """Render the lines we own: headline, advice, signature. Each text is folded to one line."""
     lines = [" ".join(headline.split())] if headline and headline.strip() else []
     lines.append(" ".join(advice.split()))
     if len(lines) == 1:
@@ -100,7 +100,7 @@ def _join_after(text: str, block: str) -> str:
 
 
 def remove_block(description: str | None) -> str:
-    """The description without our block(s); the separator we added is taken back too."""
+    """Return the description without our block(s); the separator we added is taken back too."""
     text = description or ""
     spans = _block_spans(text)
     if not spans:

@@ -81,7 +81,7 @@ def content_security_policy() -> str:
 
 
 def hardened_response_class(base: type[Response], secure: bool) -> type[Response]:
-    """A response class whose every cookie is HttpOnly and SameSite=Lax (Secure on https).
+    """Build a response class whose every cookie is HttpOnly and SameSite=Lax (Secure on https).
 
     At the one place cookies are made, so the session, Flask-Login's
     remember_token and any cookie a future view sets all get the flags.

@@ -42,7 +42,7 @@ def pg_url_with_schema(schema: str) -> str:
 
 @pytest.fixture
 def pg_schema():
-    """A fresh PostgreSQL schema, dropped afterwards."""
+    """Yield a fresh PostgreSQL schema, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:
@@ -75,7 +75,7 @@ def build_app(database_url: str, redis_url: str, **overrides):
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def app(request, tmp_path, redis_url, redis_client):
-    """The app on both databases the product supports."""
+    """Build the app on both databases the product supports."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'test.sqlite'}"
     else:

@@ -47,7 +47,7 @@ def export():
 @bp.get("/account/disconnect")
 @login_required
 def confirm_disconnect():
-    """A page of its own, so nobody disconnects by one stray click; its form posts below."""
+    """Show a page of its own, so nobody disconnects by one stray click; its form posts below."""
     return render_template("disconnect.html", written=len(written_activity_ids(current_user.id)))
 
 

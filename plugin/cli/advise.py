@@ -113,7 +113,7 @@ def build_request(data: dict, goal: str | None, language: str | None) -> dict:
 
 
 def _language(requested: str | None) -> str:
-    """The catalog for the requested language; a language without one is refused, never replaced."""
+    """Pick the catalog for the requested language; a language without one is refused, never replaced."""
     if requested is None:
         return "en"
     found = find_language(requested)

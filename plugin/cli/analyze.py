@@ -34,7 +34,7 @@ def _stderr_is_tty() -> bool:
 
 
 def _progress(rows):
-    """A progress bar for long exports, only where a person is watching."""
+    """Show a progress bar for long exports, only where a person is watching."""
     if len(rows) < PROGRESS_MIN_ROWS or not _stderr_is_tty():
         yield from rows
         return

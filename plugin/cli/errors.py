@@ -36,5 +36,5 @@ def fail(command: str, message: object, status: int = EXIT_USAGE) -> NoReturn:
 
 
 def listing(names) -> str:
-    """`a, b, c` for the "valid values" part of a refusal."""
+    """Join names as `a, b, c` for the "valid values" part of a refusal."""
     return ", ".join(names)

@@ -113,7 +113,7 @@ def _candidates(node, part: str, active: frozenset[str]):
 
 
 def wordings(nodes: list, part: str, active: frozenset[str], seed: str) -> list[str]:
-    """The most specific texts for `part` (first catalog that has any), this pair's pick first."""
+    """Return the most specific texts for `part` (first catalog that has any), this pair's pick first."""
     for node in nodes:
         found = _candidates(node, part, active)
         if found:
@@ -214,7 +214,7 @@ class _Renderer:
         return values
 
     def verdict_text(self, part: str, shortest: bool = False) -> str | None:
-        """This pair's wording of a part; with `shortest`, the shortest wording instead."""
+        """Return this pair's wording of a part; with `shortest`, the shortest wording instead."""
         texts = [self.render(t) for t in wordings(self.catalog.nodes("verdicts", self.facts.verdict),
                                                   part, self.active, self.facts.seed)]
         if not texts:

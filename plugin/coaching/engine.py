@@ -78,7 +78,7 @@ def evaluate(
 
 
 def _parse_weight(value) -> float | None:
-    """The athlete's weight; Strava sends 0 or nothing when it is not set."""
+    """Read the athlete's weight; Strava sends 0 or nothing when it is not set."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \

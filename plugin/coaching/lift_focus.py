@@ -81,7 +81,7 @@ class ExerciseIndex:
 
 
 def _singulars(word: str) -> tuple[str, ...]:
-    """The word and the forms a plural ending may hide ("lunges" -> "lunge", "presses" -> "press")."""
+    """Return the word and the forms a plural ending may hide ("lunges" -> "lunge", "presses" -> "press")."""
     forms = [word]
     if len(word) > 3 and word.endswith("es"):
         forms.append(word[:-2])
@@ -195,7 +195,7 @@ def classify_text(text: str | None, index: ExerciseIndex | None = None) -> str:
 
 
 def lift_focus_of(raw: Mapping) -> str:
-    """A lift's focus: a precomputed `lift_focus`, else read from description and name."""
+    """Return a lift's focus: a precomputed `lift_focus`, else read from description and name."""
     given = raw.get("lift_focus")
     if isinstance(given, str) and given in LIFT_FOCI:
         return given

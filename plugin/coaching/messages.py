@@ -36,7 +36,7 @@ def resolve_language(language: str | None) -> str:
 
 
 def find_language(language: str | None) -> str | None:
-    """The catalog's code for a language setting, or None when no catalog fits."""
+    """Return the catalog's code for a language setting, or None when no catalog fits."""
     if not language or not isinstance(language, str):
         return None
     code = language.strip().lower().replace("_", "-")
@@ -90,7 +90,7 @@ class Catalog:
         return None
 
     def nodes(self, *keys: str) -> list:
-        """The value at `keys` in each catalog of the chain that has it, own language first."""
+        """Return the value at `keys` in each catalog of the chain that has it, own language first."""
         found = (_lookup(catalog, *keys) for catalog in self._chain)
         return [value for value in found if value is not None]
 
@@ -127,7 +127,7 @@ def placeholders(rules: Rules, run_minutes: int, catalog: Catalog) -> dict[str, 
 
 
 def one_line(text: str) -> str:
-    """The block is pasted into a Strava description as-is: no line breaks."""
+    """Fold to one line: the block is pasted into a Strava description as-is, with no line breaks."""
     return " ".join(text.split())
 
 
@@ -163,7 +163,7 @@ def goal_hints(language: str | None = None, rules: Rules | None = None) -> dict[
 
 
 def verdict_label(verdict: str, language: str | None = None, rules: Rules | None = None) -> str:
-    """A verdict's fixed name for tables and legends (the advice itself has per-pair headlines)."""
+    """Return a verdict's fixed name for tables and legends (the advice itself has per-pair headlines)."""
     from .options import default_rules
 
     catalog = Catalog(language or FALLBACK_LANGUAGE)

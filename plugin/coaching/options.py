@@ -18,7 +18,7 @@ _DEFAULT_RULES = load_rules()
 
 
 def default_rules() -> Rules:
-    """The thresholds read at import; evaluate() uses them unless given others."""
+    """Return the thresholds read at import; evaluate() uses them unless given others."""
     return _DEFAULT_RULES
 
 

@@ -16,7 +16,7 @@ from .activities import Activity
 
 
 def first_and_later(lift: Activity, run: Activity) -> tuple[Activity, Activity]:
-    """The activity that started first; on the same second the lift counts as first."""
+    """Return the activity that started first; on the same second the lift counts as first."""
     if run.start < lift.start:
         return run, lift
     return lift, run

@@ -81,7 +81,7 @@ class WeekHistory:
         return [p for p in self.items if p.later_start < epoch and self._week(p.later_start) == week]
 
     def previous(self, epoch: int) -> EarlierPair | None:
-        """The week's latest pair before this moment (ties: the one seen last)."""
+        """Return the week's latest pair before this moment (ties: the one seen last)."""
         earlier = self._same_week_before(epoch)
         if not earlier:
             return None

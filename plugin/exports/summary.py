@@ -46,7 +46,7 @@ STRENGTH_GOALS = ("strength", "hypertrophy")
 
 
 def verdict_words(verdict: str) -> str:
-    """The verdict as athletes read it on Strava and the site: its headline and its tone."""
+    """Word the verdict as athletes read it on Strava and the site: its headline and its tone."""
     headline = verdict_label(verdict, FALLBACK_LANGUAGE)
     label = TONE_LABELS.get(tone(verdict) or "")
     return f"{headline} ({label})" if label else headline
@@ -186,7 +186,7 @@ def _wrap(text: str, first_indent: str) -> list[str]:
 
 
 def render(s: Summary) -> str:
-    """The human summary printed by `liftrun analyze`."""
+    """Render the human summary printed by `liftrun analyze`."""
     lines = [f"LiftRun Coach: export summary for goal '{s.goal}'"]
     if s.source:
         lines.append(f"Source: {s.source}")

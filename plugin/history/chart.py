@@ -184,7 +184,7 @@ def render_gap_chart(points: list[ChartPoint], *, now: dt.datetime, zone: dt.tzi
 
 
 def legend_mark(verdict_tone: str) -> Markup:
-    """The dot as drawn on the chart, for the legend next to it (built from constants only)."""
+    """Draw the dot as on the chart, for the legend next to it (built from constants only)."""
     return Markup(
         f'<svg class="legend-mark" viewBox="-8 -8 16 16" width="16" height="16" aria-hidden="true" focusable="false">'
         f'<circle r="{DOT_RADIUS}" fill="{TONE_COLOURS[verdict_tone]}"/>{_mark(verdict_tone, 0, 0)}</svg>'

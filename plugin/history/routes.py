@@ -168,7 +168,7 @@ def index():
 @bp.post("/history/write-connect-advice")
 @login_required
 def write_connect_advice():
-    """The athlete's go-ahead for the look back's previews; the worker writes them within the rate budget."""
+    """Record the athlete's go-ahead for the look back's previews; the worker writes them within the rate budget."""
     athlete = current_user
     count = preview_activity_count(athlete.id)
     if count == 0:

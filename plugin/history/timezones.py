@@ -13,7 +13,7 @@ UTC = dt.timezone.utc
 
 
 def zone_from_name(name: str | None) -> ZoneInfo | None:
-    """A zone from an IANA name or a Strava label; None when it is not a known zone."""
+    """Return a zone from an IANA name or a Strava label; None when it is not a known zone."""
     if not name:
         return None
     text = name.strip()
@@ -28,7 +28,7 @@ def zone_from_name(name: str | None) -> ZoneInfo | None:
 
 
 def athlete_zone(setting: str | None, latest_activity_zone: str | None) -> dt.tzinfo:
-    """The athlete's chosen zone, else their latest activity's, else UTC."""
+    """Return the athlete's chosen zone, else their latest activity's, else UTC."""
     return zone_from_name(setting) or zone_from_name(latest_activity_zone) or UTC
 
 

@@ -36,7 +36,7 @@ def bearer_token() -> str | None:
 
 
 def require_token() -> dict[str, Any]:
-    """The caller's token grant, or a Strava 401."""
+    """Return the caller's token grant, or a Strava 401."""
     info = current().store.token(bearer_token())
     if info is None:
         fail(401, fault("Authorization Error", "Athlete", "access_token", "invalid"))

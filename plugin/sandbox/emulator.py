@@ -227,7 +227,7 @@ class Emulator:
     # ------------------------------------------------------------ access
 
     def revoke(self, athlete_id: Any, deliver: bool = True) -> bool:
-        """The athlete removes the app (Strava's My Apps page, or the app's deauthorize)."""
+        """Remove the app for the athlete (Strava's My Apps page, or the app's deauthorize)."""
         had_grant = self.store.revoke(athlete_id, self.client_id)
         if had_grant and deliver:
             self.deliverer.publish(self.client_id, {

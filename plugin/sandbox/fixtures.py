@@ -36,7 +36,7 @@ def new_athlete(
     created_at: str,
     **extra: Any,
 ) -> dict[str, Any]:
-    """An athlete as the store keeps it: Strava's profile fields plus HR data."""
+    """Build an athlete as the store keeps it: Strava's profile fields plus HR data."""
     max_hr = int(max_hr or DEFAULT_MAX_HR)
     athlete = {
         "id": int(athlete_id),

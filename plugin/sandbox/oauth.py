@@ -50,7 +50,7 @@ def _requested_scopes(raw: str | None) -> list[str] | None:
 
 
 def _check_request(values: dict[str, Any]):
-    """The parsed request, or the 400 page Strava would show instead."""
+    """Return the parsed request, or the 400 page Strava would show instead."""
     emu = current()
     if str(values.get("client_id", "")).strip() != emu.client_id:
         return None, _error_page("client_id", "Unknown client_id: this application is not registered.")

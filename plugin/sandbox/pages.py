@@ -54,7 +54,7 @@ def _tz_label_filter(name):
 
 
 def last_saved(emu, athlete_id: int) -> dict[str, Any] | None:
-    """The athlete's most recently saved activity (ids grow with every save), whatever its start."""
+    """Return the athlete's most recently saved activity (ids grow with every save), whatever its start."""
     activities = emu.store.activities(athlete_id)
     return max(activities, key=lambda a: a["id"]) if activities else None
 

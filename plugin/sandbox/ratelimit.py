@@ -14,7 +14,7 @@ from .store import Store
 
 
 def windows(epoch: float) -> tuple[int, str]:
-    """The quarter-hour index and the UTC day that `epoch` falls into."""
+    """Return the quarter-hour index and the UTC day that `epoch` falls into."""
     return int(epoch // 900), datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d")
 
 
@@ -29,7 +29,7 @@ class RateLimiter:
         }
 
     def _state(self) -> dict[str, Any]:
-        """The rate section, with counters rolled over to the current windows."""
+        """Return the rate section, with counters rolled over to the current windows."""
         rate = self.store.data["rate"]
         for key, value in self.defaults.items():
             rate.setdefault(key, value)

@@ -75,7 +75,7 @@ def format_utc(moment: datetime) -> str:
 
 
 def zone_for(name: str) -> ZoneInfo:
-    """Accepts "Europe/Berlin" or Strava's "(GMT+01:00) Europe/Berlin"."""
+    """Accept "Europe/Berlin" or Strava's "(GMT+01:00) Europe/Berlin"."""
     if name.startswith("(") and " " in name:
         name = name.split(" ", 1)[1]
     try:
@@ -115,7 +115,7 @@ def timezone_label(name: str) -> str:
 
 
 def local_start(start_date: str, tz_name: str) -> tuple[datetime, int]:
-    """The local wall-clock start and the UTC offset in seconds on that day."""
+    """Return the local wall-clock start and the UTC offset in seconds on that day."""
     local = parse_utc(start_date).astimezone(zone_for(tz_name))
     return local, int(local.utcoffset().total_seconds())
 

@@ -193,7 +193,7 @@ class Store:
             return record
 
     def issue_tokens(self, athlete_id: int, client_id: str, scopes: list[str], ttl: int) -> dict[str, Any]:
-        """A fresh authorization replaces the app's earlier grant for the athlete."""
+        """Replace the app's earlier grant for the athlete: a fresh authorization supersedes it."""
         with self.lock:
             self._drop_tokens(athlete_id, client_id)
             self.data["grants"][self._grant_key(athlete_id, client_id)] = {
@@ -253,7 +253,7 @@ class Store:
             return record["athlete_id"] if record else None
 
     def token(self, access_token: str | None) -> dict[str, Any] | None:
-        """The token's grant if it is known and unexpired."""
+        """Return the token's grant if it is known and unexpired."""
         if not access_token:
             return None
         with self.lock:

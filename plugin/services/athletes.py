@@ -77,7 +77,7 @@ def forget_athlete(athlete_id: int) -> bool:
 
 
 def written_activity_ids(athlete_id: int) -> list[int]:
-    """The activities that carry (or last carried) our block, oldest first."""
+    """Return the activities that carry (or last carried) our block, oldest first."""
     return list(db.session.scalars(
         select(Pair.later_id).where(Pair.athlete_id == athlete_id, Pair.status == PairStatus.WRITTEN)
         .group_by(Pair.later_id).order_by(Pair.later_id)
@@ -123,7 +123,7 @@ def deauthorize_and_forget(athlete: Athlete) -> None:
 
 
 def disconnect_athlete(athlete_id: int, *, remove_advice: bool) -> str | None:
-    """The worker's half of "disconnect": blocks off first (if asked), then access and data gone.
+    """Do the worker's half of "disconnect": blocks off first (if asked), then access and data gone.
 
     None when the athlete was already forgotten (a redelivered task).
     """

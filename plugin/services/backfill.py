@@ -187,5 +187,5 @@ def write_connect_advice(athlete_id: int) -> WriteReport | None:
 
 
 def _closest(pairs: list[Pair]) -> Pair:
-    """The same choice the event path makes: smallest gap, then the lower first id."""
+    """Make the same choice the event path makes: smallest gap, then the lower first id."""
     return min(pairs, key=lambda p: (p.gap_minutes, p.lift_id + p.run_id - p.later_id))

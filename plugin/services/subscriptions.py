@@ -103,7 +103,7 @@ class SubscriptionCache:
         self._redis_skip_until = 0.0
 
     def _current_version(self) -> bytes | None:
-        """The shared counter, b"0" before any change; None when Redis cannot say."""
+        """Read the shared counter, b"0" before any change; None when Redis cannot say."""
         now = time.monotonic()
         if now < self._redis_skip_until:
             return None
@@ -157,7 +157,7 @@ def subscription_cache() -> SubscriptionCache:
 
 
 def accepted_subscription_ids() -> frozenset[int]:
-    """The ids whose events the webhook accepts (empty: accept every event)."""
+    """Return the ids whose events the webhook accepts (empty: accept every event)."""
     return subscription_cache().ids()
 
 

@@ -51,7 +51,7 @@ def _render(form, *, welcome: bool, status: int = 200):
 
 
 def _note_goal_choice(settings, goal_before: str) -> None:
-    """A goal sent by the athlete counts as chosen: the welcome step is then over."""
+    """Count a goal sent by the athlete as chosen: the welcome step is then over."""
     if "goal" in request.form and (settings.goal_chosen_at is None or settings.goal != goal_before):
         settings.goal_chosen_at = utcnow()
 

@@ -52,7 +52,7 @@ _UNKNOWN = object()
 
 
 def athlete_mode(athlete_id: int):
-    """The athlete's mode, None when they have no settings row, _UNKNOWN when no such athlete."""
+    """Return the athlete's mode, None when they have no settings row, _UNKNOWN when no such athlete."""
     row = db.session.execute(
         select(Athlete.id, AthleteSettings.mode)
         .outerjoin(AthleteSettings, AthleteSettings.athlete_id == Athlete.id)

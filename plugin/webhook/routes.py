@@ -70,7 +70,7 @@ def _ack(status: Ack):
 
 
 def _read_body():
-    """The JSON body, refusing deep nesting before parsing (the size limit applies earlier)."""
+    """Parse the JSON body, refusing deep nesting before parsing (the size limit applies earlier)."""
     raw = request.get_data(cache=False)
     try:
         return loads_bounded(raw)

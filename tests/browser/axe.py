@@ -25,7 +25,7 @@ def _cache_dir() -> Path:
 
 
 def axe_source() -> str:
-    """The text of axe.min.js, installing it on first use; skips the test when that is impossible."""
+    """Return the text of axe.min.js, installing it on first use; skips the test when that is impossible."""
     folder = _cache_dir()
     script = folder / "node_modules" / "axe-core" / "axe.min.js"
     if not script.exists():

@@ -107,7 +107,7 @@ class Stack:
         raise RuntimeError(f"celery worker did not become ready:\n{self.worker_log.read_text()}")
 
     def subscribe(self) -> dict:
-        """The app's push subscription at the emulator (as `liftrun subscription create` would).
+        """Create the app's push subscription at the emulator (as `liftrun subscription create` would).
 
         Each journey may call it; the stack is shared by the module, so an existing one is kept."""
         existing = requests.get(f"{self.emu}/api/v3/push_subscriptions",

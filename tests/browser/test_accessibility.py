@@ -56,7 +56,7 @@ def _iso(moment: dt.datetime) -> str:
 
 
 def _lift_and_run(stack) -> None:
-    """A lift two hours ago and a 40-min run ten minutes after it, delivered as webhooks."""
+    """Deliver a lift two hours ago and a 40-min run ten minutes after it as webhooks."""
     lift_start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)
     for body in (
         {"sport_type": "WeightTraining", "name": "Squats", "start_date": _iso(lift_start), "elapsed_time": 3600},

@@ -179,7 +179,7 @@ FIRST_WEEK_TEXTS = {  # run descriptions as the athlete wrote them: CRLF, traili
 
 
 def fits(page, width: int) -> None:
-    """The page is no wider than the viewport (no sideways scrolling)."""
+    """Check the page is no wider than the viewport (no sideways scrolling)."""
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{page.url} is {scroll} px wide at a {width} px viewport"
 

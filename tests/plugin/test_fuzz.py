@@ -44,7 +44,7 @@ def odd_string(rng: random.Random) -> str:
 
 
 def qs(params) -> str:
-    """A query string as any client could send it (lone surrogates become their raw UTF-8 bytes)."""
+    """Encode a query string as any client could send it (lone surrogates become their raw UTF-8 bytes)."""
     raw = lambda text: quote(text.encode("utf-8", "surrogatepass"), safe="")  # noqa: E731
     return "&".join(f"{raw(k)}={raw(v)}" for k, v in params)
 

@@ -53,7 +53,7 @@ def run(id=2, start_s=H, elapsed=12 * M, hr=None, **kw):
 
 
 def lift_then_run(gap_s, run_s, hr=None, lift_s=H):
-    """A lift from T0, then a run starting gap_s after the lift ends."""
+    """Build a lift from T0, then a run starting gap_s after the lift ends."""
     return [lift(1, 0, lift_s), run(2, lift_s + gap_s, run_s, hr=hr)]
 
 

@@ -222,7 +222,7 @@ def test_5_grams_round_half_up_to_5():
 
 
 def _week_pair(day, gap_s, verdict_activities=None, goal="strength"):
-    """A lift at 07:00 UTC on `day` (January 2024, Monday the 1st) and a run `gap_s` after it."""
+    """Build a lift at 07:00 UTC on `day` (January 2024, Monday the 1st) and a run `gap_s` after it."""
     base = (day - 5) * 24 * H  # builders' T0 is Friday 5 January 2024, 17:00 UTC
     return [lift(10 + day, base, H), run(100 + day, base + H + gap_s, 45 * M)]
 

@@ -88,7 +88,7 @@ def write_csv(header: list[str], rows: list[dict]) -> str:
 
 
 def english_date(moment: datetime) -> str:
-    """The en-US `Activity Date` form, e.g. "Jan 5, 2024, 6:01:33 PM"."""
+    """Format the en-US `Activity Date` form, e.g. "Jan 5, 2024, 6:01:33 PM"."""
     hour = moment.hour % 12 or 12
     ampm = "AM" if moment.hour < 12 else "PM"
     return (f"{moment:%b} {moment.day}, {moment.year}, "

@@ -36,7 +36,7 @@ def snapshot(app) -> dict:
 
 
 def full_form(**changes) -> dict:
-    """What the page's own form sends for the stored defaults (hidden empty markers included)."""
+    """Return what the page's own form sends for the stored defaults (hidden empty markers included)."""
     form = {
         "goal": "general", "training_status": "", "lift_types": ["", "WeightTraining", "Crossfit"],
         "run_types": ["", "Run", "TrailRun", "VirtualRun"], "window_hours": "24", "language": "en", "mode": "write",
