@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from .errors import EngineInputError
 from .codes import UNKNOWN
@@ -51,7 +52,7 @@ class Activity:
         return self.start + self.elapsed_s
 
 
-def parse_start(value, where: str) -> int:
+def parse_start(value: Any, where: str) -> int:
     """UTC start as epoch seconds; naive values are UTC (Strava's start_date is).
 
     start_date_local is deliberately never read: it is local wall time with a
@@ -71,7 +72,7 @@ def parse_start(value, where: str) -> int:
     return (moment - _EPOCH) // _ONE_SECOND
 
 
-def _parse_seconds(value, field: str, where: str) -> int:
+def _parse_seconds(value: Any, field: str, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise EngineInputError(f"{where}: {field} must be a number of seconds, got {value!r}")
     if not math.isfinite(value):
@@ -81,7 +82,7 @@ def _parse_seconds(value, field: str, where: str) -> int:
     return int(value)
 
 
-def _parse_id(raw: Mapping, index: int) -> int:
+def _parse_id(raw: Mapping[str, Any], index: int) -> int:
     value = raw.get("id")
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
@@ -90,7 +91,7 @@ def _parse_id(raw: Mapping, index: int) -> int:
     return value
 
 
-def _sport(raw: Mapping) -> str | None:
+def _sport(raw: Mapping[str, Any]) -> str | None:
     for key in ("sport_type", "type"):
         value = raw.get(key)
         value = getattr(value, "root", value)  # stravalib wraps types in RootModels
@@ -100,7 +101,7 @@ def _sport(raw: Mapping) -> str | None:
     return None
 
 
-def _average_hr(raw: Mapping, where: str) -> float | None:
+def _average_hr(raw: Mapping[str, Any], where: str) -> float | None:
     if raw.get("has_heartrate") is False:
         return None
     value = raw.get("average_heartrate")
@@ -113,7 +114,7 @@ def _average_hr(raw: Mapping, where: str) -> float | None:
     return float(value)
 
 
-def normalise_activity(raw, index: int, options: EngineOptions) -> Activity | Skipped:
+def normalise_activity(raw: Any, index: int, options: EngineOptions) -> Activity | Skipped:
     if not isinstance(raw, Mapping):
         raise EngineInputError(f"activity #{index + 1} must be an object, got {type(raw).__name__}")
     activity_id = _parse_id(raw, index)
@@ -163,7 +164,9 @@ def normalise_activity(raw, index: int, options: EngineOptions) -> Activity | Sk
     )
 
 
-def normalise_activities(raw_activities, options: EngineOptions):
+def normalise_activities(
+    raw_activities: Any, options: EngineOptions,
+) -> tuple[list[Activity], list[Activity], list[Skipped]]:
     """Split input into lifts, runs and skipped, refusing contradictory duplicates.
 
     Returns (lifts, runs, skipped). The same activity sent twice (a webhook
@@ -172,7 +175,7 @@ def normalise_activities(raw_activities, options: EngineOptions):
     """
     if isinstance(raw_activities, (str, bytes, Mapping)) or not hasattr(raw_activities, "__iter__"):
         raise EngineInputError("activities must be a list of activity objects")
-    seen: dict[int, Mapping] = {}
+    seen: dict[int, Mapping[str, Any]] = {}
     lifts: list[Activity] = []
     runs: list[Activity] = []
     skipped: list[Skipped] = []

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 from .codes import (
     INTENSITY_VERDICTS,
@@ -96,11 +97,11 @@ def _stable_index(seed: str, part: str, count: int) -> int:
     return zlib.crc32(f"{seed}|{part}".encode()) % count
 
 
-def _candidates(node, part: str, active: frozenset[str]):
+def _candidates(node: Any, part: str, active: frozenset[str]) -> list[tuple[int, int, list[str]]]:
     """(qualifier count, texts) for each key of `node` that applies to the pair."""
     if not isinstance(node, dict):
         return []
-    found = []
+    found: list[tuple[int, int, list[str]]] = []
     for position, (key, value) in enumerate(node.items()):
         name, *qualifiers = key.split("-")
         if name != part or not set(qualifiers) <= active:
@@ -112,7 +113,7 @@ def _candidates(node, part: str, active: frozenset[str]):
     return found
 
 
-def wordings(nodes: list, part: str, active: frozenset[str], seed: str) -> list[str]:
+def wordings(nodes: list[Any], part: str, active: frozenset[str], seed: str) -> list[str]:
     """Return the most specific texts for `part` (first catalog that has any), this pair's pick first."""
     for node in nodes:
         found = _candidates(node, part, active)
@@ -123,7 +124,7 @@ def wordings(nodes: list, part: str, active: frozenset[str], seed: str) -> list[
     return []
 
 
-def select(nodes: list, part: str, active: frozenset[str], seed: str) -> str | None:
+def select(nodes: list[Any], part: str, active: frozenset[str], seed: str) -> str | None:
     found = wordings(nodes, part, active, seed)
     return found[0] if found else None
 
@@ -136,6 +137,13 @@ def _with_note(sentence: str, note: str | None) -> str:
     end = sentence[-1] if sentence and sentence[-1] in ".!?" else ""
     body = sentence[:-1] if end else sentence
     return f"{body} ({note}){end or '.'}"
+
+
+def _present(text: str | None, part: str) -> str:
+    """Narrow a wording that compose() checked exists before relying on it."""
+    if text is None:
+        raise ConfigError(f"message catalog has no {part} text")
+    return text
 
 
 def _capitalised(text: str) -> str:
@@ -173,13 +181,13 @@ class _Renderer:
             active.add(facts.training_status)
         return frozenset(active)
 
-    def phrase(self, key: str, **values) -> str:
+    def phrase(self, key: str, **values: Any) -> str:
         template = select(self.catalog.nodes("phrases"), key, self.active, self.facts.seed)
         if template is None:
             raise ConfigError(f"message catalog has no phrase {key!r}")
         return self.render(template, {**getattr(self, "values", {}), **values})
 
-    def render(self, template: str, values: dict | None = None) -> str:
+    def render(self, template: str, values: dict[str, Any] | None = None) -> str:
         try:
             return one_line(template.format_map(values if values is not None else self.values))
         except (KeyError, IndexError, ValueError) as exc:
@@ -193,7 +201,8 @@ class _Renderer:
         self.values = values
         values["protein"] = (self.phrase("protein_grams", grams=grams) if grams is not None
                              else self.phrase("protein_unknown"))
-        run_key = {STATE_EASY: "run_easy", STATE_HARD: "run_hard"}.get(self.state, "run_plain")
+        run_keys: dict[str | None, str] = {STATE_EASY: "run_easy", STATE_HARD: "run_hard"}
+        run_key = run_keys.get(self.state, "run_plain")
         values["run"] = self.phrase(run_key)
         values["run_lc"] = _lower_first(values["run"])
         straight = facts.tier == "same_session" and facts.gap_s < rules.straight_after_below_s
@@ -259,7 +268,7 @@ def compose(facts: TextFacts, rules: Rules, catalog: Catalog) -> tuple[str, str]
         raise ConfigError(f"message catalog has no headline for {facts.verdict}")
 
     def headline_and_budget(shortest: bool) -> tuple[str, int]:
-        headline = fit(_capitalised(words.verdict_text("headline", shortest)), rules.max_headline_chars)
+        headline = fit(_capitalised(_present(words.verdict_text("headline", shortest), "headline")), rules.max_headline_chars)
         return headline, min(rules.max_advice_chars,
                              rules.max_block_chars - rules.signature_budget_chars - 2 - len(headline))
 
@@ -268,7 +277,7 @@ def compose(facts: TextFacts, rules: Rules, catalog: Catalog) -> tuple[str, str]
     def advice(shortest: bool, beginner: bool, words: _Renderer = words) -> str:
         note = words.intensity_note()
         if repeat:
-            sentences = [_with_note(_capitalised(words.verdict_text("again", shortest)), note)]
+            sentences = [_with_note(_capitalised(_present(words.verdict_text("again", shortest), "again")), note)]
         else:
             happened = words.verdict_text("happened", shortest)
             following = words.verdict_text("next", shortest)

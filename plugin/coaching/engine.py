@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 from .activities import Activity, normalise_activities
 from .advice_text import TextFacts, compose
 from .codes import GOALS, LIFT_FIRST, NO_FUEL_VERDICTS, is_easy
 from .errors import EngineInputError
-from .intensity import classify_intensity, parse_max_hr, parse_zones
+from .intensity import HrZones, classify_intensity, parse_max_hr, parse_zones
 from .messages import Catalog
 from .options import EngineOptions, default_rules
 from .pairing import find_pairs, first_and_later, gap_seconds
@@ -25,15 +26,15 @@ from .week import WeekHistory, parse_earlier_pairs
 
 
 def evaluate(
-    activities: list[dict],
+    activities: list[dict[str, Any]],
     goal: str,
     *,
-    zones: dict | None = None,
+    zones: dict[str, Any] | None = None,
     max_hr: int | None = None,
     options: EngineOptions | None = None,
     rules: Rules | None = None,
     weight_kg: float | None = None,
-    earlier_pairs: list[dict] | None = None,
+    earlier_pairs: list[dict[str, Any]] | None = None,
     week_tz: dt.tzinfo | None = None,
 ) -> Evaluation:
     """Pair lifts with runs and judge each pair against the athlete's goal.
@@ -77,7 +78,7 @@ def evaluate(
     return Evaluation(pairs=pairs, skipped=skipped)
 
 
-def _parse_weight(value) -> float | None:
+def _parse_weight(value: Any) -> float | None:
     """Read the athlete's weight; Strava sends 0 or nothing when it is not set."""
     if value is None:
         return None
@@ -87,7 +88,7 @@ def _parse_weight(value) -> float | None:
     return float(value) if value > 0 else None
 
 
-def _judge(lift: Activity, run: Activity, goal: str, hr_zones, max_hr, weight: float | None,
+def _judge(lift: Activity, run: Activity, goal: str, hr_zones: HrZones | None, max_hr: float | None, weight: float | None,
            history: WeekHistory, options: EngineOptions, rules: Rules, catalog: Catalog) -> PairVerdict:
     first, later = first_and_later(lift, run)
     order = LIFT_FIRST if first is lift else "run_first"
@@ -123,8 +124,8 @@ def _judge(lift: Activity, run: Activity, goal: str, hr_zones, max_hr, weight: f
             weight_kg=weight,
             training_status=options.training_status,
             seed=f"{lift.id}:{run.id}",
-            repeat_weekday=history.weekday(previous.later_start) if repeat else None,
-            repeat_same_day=repeat and history.same_day(previous.later_start, later.start),
+            repeat_weekday=history.weekday(previous.later_start) if repeat and previous is not None else None,
+            repeat_same_day=repeat and previous is not None and history.same_day(previous.later_start, later.start),
         ),
         rules,
         catalog,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .codes import (
     ABOVE_ZONE2,
@@ -43,19 +44,19 @@ class HrZones:
         return len(self.tops) - 1
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """stravalib returns pydantic models; the engine works on plain data."""
     dump = getattr(value, "model_dump", None)
     return dump() if callable(dump) else value
 
 
-def _bound(value, where: str) -> float:
+def _bound(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise EngineInputError(f"{where}: zone bounds must be numbers, got {value!r}")
     return float(value)
 
 
-def _zones_from_ranges(ranges: Sequence, where: str) -> HrZones | None:
+def _zones_from_ranges(ranges: Sequence[Any], where: str) -> HrZones | None:
     parsed = []
     for item in ranges:
         item = _plain(item)
@@ -76,7 +77,7 @@ def _zones_from_ranges(ranges: Sequence, where: str) -> HrZones | None:
     return HrZones(tops)
 
 
-def _heartrate_buckets(items: Sequence) -> Sequence | None:
+def _heartrate_buckets(items: Sequence[Any]) -> Sequence[Any] | None:
     for item in items:
         item = _plain(item)
         if isinstance(item, Mapping) and item.get("type") == "heartrate":
@@ -84,7 +85,7 @@ def _heartrate_buckets(items: Sequence) -> Sequence | None:
     return None
 
 
-def parse_zones(zones) -> HrZones | None:
+def parse_zones(zones: Any) -> HrZones | None:
     """Accept the shapes zones reach the engine in; None when no HR zones exist.
 
     Shapes: GET /athlete/zones (`{"heart_rate": {"zones": [...]}}`), the bare
@@ -120,7 +121,7 @@ def parse_zones(zones) -> HrZones | None:
     return _zones_from_ranges(ranges, where)
 
 
-def parse_activity_hr_buckets(value, where: str) -> tuple[HrBucket, ...] | None:
+def parse_activity_hr_buckets(value: Any, where: str) -> tuple[HrBucket, ...] | None:
     """Time-in-zone of one activity (GET /activities/{id}/zones), if it has HR."""
     where = f"{where}: zones"
     value = _plain(value)
@@ -147,7 +148,7 @@ def parse_activity_hr_buckets(value, where: str) -> tuple[HrBucket, ...] | None:
     return tuple(parsed) if len(parsed) >= 2 else None
 
 
-def parse_max_hr(max_hr) -> float | None:
+def parse_max_hr(max_hr: Any) -> float | None:
     if max_hr is None:
         return None
     if isinstance(max_hr, bool) or not isinstance(max_hr, (int, float)) \

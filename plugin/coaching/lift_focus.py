@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from .codes import LIFT_FOCI, UNKNOWN
 from .config_files import exercise_list_files
@@ -102,13 +104,13 @@ def build_index(entries: Iterable[tuple[str, str]]) -> ExerciseIndex:
     return ExerciseIndex(regions, longest)
 
 
-def _entries_from_file(path) -> list[tuple[str, str]]:
+def _entries_from_file(path: Path) -> list[tuple[str, str]]:
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read exercise list {path}: {exc}") from exc
-    entries = []
+    entries: list[tuple[str, str]] = []
     for region, names in data.items():
         if region == "meta":
             continue
@@ -129,7 +131,7 @@ def default_index() -> ExerciseIndex:
     return build_index(entries)
 
 
-def _is_warmup(match: re.Match) -> bool:
+def _is_warmup(match: re.Match[str]) -> bool:
     strong = match.group("strong")
     if strong and strong.lower() == "w":
         return True
@@ -194,7 +196,7 @@ def classify_text(text: str | None, index: ExerciseIndex | None = None) -> str:
     return FULL
 
 
-def lift_focus_of(raw: Mapping) -> str:
+def lift_focus_of(raw: Mapping[str, Any]) -> str:
     """Return a lift's focus: a precomputed `lift_focus`, else read from description and name."""
     given = raw.get("lift_focus")
     if isinstance(given, str) and given in LIFT_FOCI:

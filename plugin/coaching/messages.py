@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from functools import lru_cache
+from typing import Any
 
 from .config_files import message_catalog_files
 from .errors import ConfigError
@@ -51,7 +52,7 @@ def find_language(language: str | None) -> str | None:
 
 
 @lru_cache(maxsize=32)
-def _load_catalog_file(path: str) -> dict:
+def _load_catalog_file(path: str) -> dict[str, Any]:
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
@@ -59,12 +60,12 @@ def _load_catalog_file(path: str) -> dict:
         raise ConfigError(f"cannot read message catalog {path}: {exc}") from exc
 
 
-def load_catalog(language: str) -> dict:
+def load_catalog(language: str) -> dict[str, Any]:
     path = message_catalog_files().get(language)
     return _load_catalog_file(str(path)) if path else {}
 
 
-def _lookup(catalog: dict, *keys: str):
+def _lookup(catalog: dict[str, Any], *keys: str) -> Any:
     node = catalog
     for key in keys:
         if not isinstance(node, dict) or key not in node:
@@ -89,7 +90,7 @@ class Catalog:
                 return value
         return None
 
-    def nodes(self, *keys: str) -> list:
+    def nodes(self, *keys: str) -> list[Any]:
         """Return the value at `keys` in each catalog of the chain that has it, own language first."""
         found = (_lookup(catalog, *keys) for catalog in self._chain)
         return [value for value in found if value is not None]
@@ -113,8 +114,13 @@ def _number(value: float, separator: str) -> str:
 def placeholders(rules: Rules, run_minutes: int, catalog: Catalog) -> dict[str, str]:
     """Values a catalog text may use, so texts follow the configured thresholds."""
     sep = catalog.decimal_separator
-    hours = lambda seconds: _number(seconds / 3600, sep)  # noqa: E731
-    minutes = lambda seconds: _number(seconds / 60, sep)  # noqa: E731
+
+    def hours(seconds: float) -> str:
+        return _number(seconds / 3600, sep)
+
+    def minutes(seconds: float) -> str:
+        return _number(seconds / 60, sep)
+
     return {
         "run_minutes": str(run_minutes),
         "cooldown_minutes": minutes(rules.cooldown_ok_max_s),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from .codes import TRAINING_STATUSES
 from .errors import EngineInputError
@@ -45,7 +46,7 @@ class EngineOptions:
                 object.__setattr__(self, name, value)
 
     @classmethod
-    def from_rules(cls, rules: Rules, **overrides) -> "EngineOptions":
+    def from_rules(cls, rules: Rules, **overrides: Any) -> "EngineOptions":
         base = cls(lift_types=rules.lift_types, run_types=rules.run_types,
                    window_hours=rules.window_hours)
         return replace(base, **overrides)

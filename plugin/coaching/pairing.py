@@ -49,7 +49,7 @@ class _ByStart:
 
 def _nearest_each_side(activity: Activity, candidates: list[Activity], window_s: float,
                        activity_is_lift: bool) -> list[Activity]:
-    best: dict[bool, tuple] = {}
+    best: dict[bool, tuple[tuple[float, int, int], Activity]] = {}
     for other in candidates:
         lift, run = (activity, other) if activity_is_lift else (other, activity)
         first, _ = first_and_later(lift, run)
@@ -80,7 +80,7 @@ def find_pairs(lifts: list[Activity], runs: list[Activity],
         for lift in _nearest_each_side(run, lifts_by_start.near(run, window_s), window_s, False):
             found[(lift.id, run.id)] = (lift, run)
 
-    def order(pair: tuple[Activity, Activity]):
+    def order(pair: tuple[Activity, Activity]) -> tuple[int, int, int, int]:
         first, later = first_and_later(*pair)
         return (later.start, first.start, pair[0].id, pair[1].id)
 

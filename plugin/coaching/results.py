@@ -8,6 +8,7 @@ carry everything a caller needs without reaching back into the engine.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class PairVerdict:
     advice: str
     lift_focus: str = "unknown"  # lower / upper / full / unknown, from the lift's exercise list
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -38,7 +39,7 @@ class Skipped:
     id: int
     reason: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -47,7 +48,7 @@ class Evaluation:
     pairs: list[PairVerdict] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "pairs": [pair.to_dict() for pair in self.pairs],
             "skipped": [item.to_dict() for item in self.skipped],

@@ -12,6 +12,7 @@ import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .codes import VERDICTS
 from .config_files import find_config_file
@@ -86,32 +87,32 @@ class Rules:
         return self.window_hours * 3600
 
 
-def _number(table: dict, key: str, section: str) -> float:
+def _number(table: dict[str, Any], key: str, section: str) -> float:
     value = table.get(key)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ConfigError(f"{RULES_FILE}: [{section}] {key} must be a number")
     return value
 
 
-def _seconds(table: dict, key: str, section: str, unit: int) -> int:
+def _seconds(table: dict[str, Any], key: str, section: str, unit: int) -> int:
     return round(_number(table, key, section) * unit)
 
 
-def _names(table: dict, key: str, section: str) -> frozenset[str]:
+def _names(table: dict[str, Any], key: str, section: str) -> frozenset[str]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{RULES_FILE}: [{section}] {key} must be a list of strings")
     return frozenset(value)
 
 
-def _optional(table: dict, key: str, section: str, default: float) -> float:
+def _optional(table: dict[str, Any], key: str, section: str, default: float) -> float:
     return _number(table, key, section) if key in table else default
 
 
-def rules_from_mapping(data: dict) -> Rules:
+def rules_from_mapping(data: dict[str, Any]) -> Rules:
     """Build Rules from the parsed TOML; also lets tests state thresholds inline."""
 
-    def section(name: str) -> dict:
+    def section(name: str) -> dict[str, Any]:
         table = data.get(name)
         if not isinstance(table, dict):
             raise ConfigError(f"{RULES_FILE}: missing section [{name}]")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .activities import parse_start
 from .codes import VERDICTS
@@ -28,7 +29,7 @@ class EarlierPair:
     key: tuple[int, int] | None = None  # (lift_id, run_id) when the caller knows it
 
 
-def _int_or_none(value, field: str, where: str) -> int | None:
+def _int_or_none(value: Any, field: str, where: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
@@ -36,7 +37,7 @@ def _int_or_none(value, field: str, where: str) -> int | None:
     return value
 
 
-def parse_earlier_pairs(items) -> list[EarlierPair]:
+def parse_earlier_pairs(items: Any) -> list[EarlierPair]:
     if items is None:
         return []
     if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):

@@ -10,6 +10,7 @@ sync code only gains one call.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 
@@ -24,13 +25,20 @@ def week_start(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     return dt.datetime.combine(monday, dt.time(), tzinfo=zone).astimezone(dt.timezone.utc)
 
 
-def week_inputs(athlete: Athlete, rows: list[Activity], start: dt.datetime) -> dict:
+def _started(row: Activity) -> dt.datetime:
+    """Order rows already filtered to those with a start; a row without one is a caller's bug."""
+    if row.start_date is None:
+        raise ValueError(f"activity {row.id} has no start")
+    return row.start_date
+
+
+def week_inputs(athlete: Athlete, rows: list[Activity], start: dt.datetime) -> dict[str, Any]:
     """evaluate() keyword arguments: weight_kg, earlier_pairs and week_tz."""
     # The history package's time-zone rule is the one home of "this week"; imported
     # here, not at module level, because plugin.history pulls in the web routes.
     from plugin.history.timezones import athlete_zone
 
-    latest = max((r for r in rows if r.timezone and r.start_date), key=lambda r: r.start_date, default=None)
+    latest = max((r for r in rows if r.timezone and r.start_date), key=_started, default=None)
     zone = athlete_zone(athlete.settings.timezone if athlete.settings else None,
                         latest.timezone if latest else None)
     since = week_start(start, zone)

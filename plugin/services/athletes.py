@@ -8,6 +8,7 @@ rate budget (`disconnect_athlete`), and only then are the tokens deleted.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -27,7 +28,7 @@ REQUESTED_SCOPES = ("read", "activity:read_all", "activity:write", "profile:read
 REQUIRED_SCOPES = ("activity:read_all", "activity:write")
 
 
-def _weight(value) -> float | None:
+def _weight(value: Any) -> float | None:
     """Strava's athlete weight in kg (0 or missing when not set); used for grams of protein."""
     try:
         weight = float(value)
@@ -36,7 +37,7 @@ def _weight(value) -> float | None:
     return weight if 20 <= weight <= 400 else None
 
 
-def connect_athlete(athlete_data: dict, access_info: dict, granted: set[str]) -> Athlete:
+def connect_athlete(athlete_data: dict[str, Any], access_info: dict[str, Any], granted: set[str]) -> Athlete:
     athlete = db.session.get(Athlete, int(athlete_data["id"]))
     if athlete is None:
         athlete = Athlete(id=int(athlete_data["id"]))

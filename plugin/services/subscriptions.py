@@ -14,10 +14,12 @@ import logging
 import secrets
 import threading
 import time
+from typing import Any
 
 import redis
 from flask import current_app
 from sqlalchemy import delete, select
+from stravalib.model import Subscription as StravaSubscription
 
 from plugin.extensions import db
 from plugin.models import Subscription
@@ -46,7 +48,7 @@ def new_webhook_secret() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _credentials() -> dict:
+def _credentials() -> dict[str, Any]:
     return {
         "client_id": current_app.config["STRAVA_CLIENT_ID"],
         "client_secret": current_app.config["STRAVA_CLIENT_SECRET"],
@@ -59,6 +61,8 @@ def create_subscription(url: str | None = None) -> Subscription:
     created = app_client().create_subscription(
         callback_url=url, verify_token=current_app.config["STRAVA_VERIFY_TOKEN"], **_credentials()
     )
+    if created.id is None:
+        raise ValueError("Strava answered a subscription request without an id")
     row = remember_subscription(int(created.id), url)
     log.info("created Strava push subscription %s → %s", created.id, url)
     return row
@@ -72,7 +76,7 @@ def remember_subscription(subscription_id: int, url: str) -> Subscription:
     return row
 
 
-def list_subscriptions() -> list:
+def list_subscriptions() -> list[StravaSubscription]:
     return list(app_client().list_subscriptions(**_credentials()))
 
 
@@ -108,7 +112,10 @@ class SubscriptionCache:
         if now < self._redis_skip_until:
             return None
         try:
-            return self._redis.get(VERSION_KEY) or b"0"
+            version = self._redis.get(VERSION_KEY)
+            if isinstance(version, str):  # only with decode_responses, which this client never sets
+                version = version.encode()
+            return version or b"0"
         except redis.RedisError as err:
             self._redis_skip_until = now + REDIS_BACKOFF_S
             log.warning("subscription cache: Redis unavailable (%s); reading the table", err)
@@ -123,17 +130,19 @@ class SubscriptionCache:
         version = self._current_version()
         self._checked_at = now
         with self._lock:
+            ids = self._ids
             fresh = (
-                self._ids is not None
+                ids is not None
                 and version is not None
                 and version == self._version
                 and time.monotonic() - self._loaded_at < CACHE_MAX_AGE_S
             )
-            if not fresh:
-                self._ids = frozenset(stored_subscription_ids())
+            if not fresh or ids is None:
+                ids = frozenset(stored_subscription_ids())
+                self._ids = ids
                 self._version = version
                 self._loaded_at = time.monotonic()
-            return self._ids
+            return ids
 
     def invalidate(self) -> None:
         with self._lock:
