@@ -263,7 +263,6 @@ def compose(facts: TextFacts, rules: Rules, catalog: Catalog) -> tuple[str, str]
     catalog's compact forms; only an edited catalog that still runs long is cut.
     """
     words = _Renderer(facts, rules, catalog)
-    compact = _Renderer(facts, rules, catalog, compact=True)
     if words.verdict_text("headline") is None:
         raise ConfigError(f"message catalog has no headline for {facts.verdict}")
 
@@ -290,10 +289,10 @@ def compose(facts: TextFacts, rules: Rules, catalog: Catalog) -> tuple[str, str]
         return " ".join(sentences + ([fuel] if fuel else []))
 
     # Last resort before cutting: the catalog's "compact" forms (notes, fuel), if it has them.
-    for shortest, beginner, renderer in ((False, True, words), (True, True, words),
-                                         (True, False, words), (True, False, compact)):
+    for shortest, beginner, compact in ((False, True, False), (True, True, False),
+                                        (True, False, False), (True, False, True)):
         headline, budget = headline_and_budget(shortest)
-        text = advice(shortest, beginner, renderer)
+        text = advice(shortest, beginner, _Renderer(facts, rules, catalog, compact=True) if compact else words)
         if len(text) <= budget:
             return headline, text
     return headline, fit(text, budget)

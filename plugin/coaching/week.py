@@ -67,8 +67,11 @@ class WeekHistory:
 
     def __init__(self, earlier: list[EarlierPair], zone: dt.tzinfo, exclude: set[tuple[int, int]]):
         self.zone = zone
-        # A pair judged again in this call replaces its stored copy.
-        self.items = [p for p in earlier if p.key is None or p.key not in exclude]
+        # By calendar week, so each look-up scans one week, not the whole history.
+        self.by_week: dict[tuple[int, int], list[EarlierPair]] = {}
+        for pair in earlier:
+            if pair.key is None or pair.key not in exclude:  # judged again in this call
+                self.by_week.setdefault(self._week(pair.later_start), []).append(pair)
 
     def _local(self, epoch: int) -> dt.datetime:
         return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).astimezone(self.zone)
@@ -78,8 +81,7 @@ class WeekHistory:
         return iso[0], iso[1]
 
     def _same_week_before(self, epoch: int) -> list[EarlierPair]:
-        week = self._week(epoch)
-        return [p for p in self.items if p.later_start < epoch and self._week(p.later_start) == week]
+        return [p for p in self.by_week.get(self._week(epoch), ()) if p.later_start < epoch]
 
     def previous(self, epoch: int) -> EarlierPair | None:
         """Return the week's latest pair before this moment (ties: the one seen last)."""
@@ -104,4 +106,4 @@ class WeekHistory:
         return self._local(first).date() == self._local(second).date()
 
     def add(self, epoch: int, verdict: str, gap_s: int) -> None:
-        self.items.append(EarlierPair(epoch, verdict, gap_s))
+        self.by_week.setdefault(self._week(epoch), []).append(EarlierPair(epoch, verdict, gap_s))
