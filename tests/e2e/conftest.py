@@ -104,6 +104,16 @@ class Stack:
             conn.execute(sa.text(f'SET search_path TO "{self.schema}"'))
             return conn.execute(sa.text(query), params).fetchall()
 
+    def worker_idle(self) -> bool:
+        """No task queued, running or waiting for a retry, and no event pending.
+
+        Tasks are acked late, so a running task and one held back for a retry
+        both sit in the Redis transport's `unacked` hash until they finish.
+        """
+        broker = redis_lib.Redis.from_url(E2E_REDIS_URL)
+        pending = self.sql("SELECT count(*) FROM inbox_events WHERE status = 'pending'")[0][0]
+        return pending == 0 and broker.llen("celery") == 0 and broker.hlen("unacked") == 0
+
     def dump_logs(self) -> str:
         return "\n".join(f"===== {name} =====\n{path.read_text()[-6000:]}" for name, path in self.logs.items())
 

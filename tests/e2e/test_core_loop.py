@@ -104,6 +104,9 @@ def test_connect_advise_change_goal_and_deauthorize(stack):
     wait_until(lambda: stack.sql("SELECT verdict FROM pairs") == [("fits_goal_lift_first",)], what="pair verdict")
 
     # 5. Deauthorization deletes the athlete's data; later events make no Strava call.
+    # Let the work of step 4 (re-evaluation, re-delivered events) finish first:
+    # a task already running when the athlete leaves may still finish its call.
+    wait_until(stack.worker_idle, what="the worker to settle")
     assert deliver(stack, ATHLETE, object_type="athlete", aspect="update", updates={"authorized": "false"}) == "deauthorized"
     for table in ("athletes", "athlete_settings", "activities", "pairs"):
         assert stack.sql(f"SELECT count(*) FROM {table}") == [(0,)], table
