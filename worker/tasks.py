@@ -22,6 +22,7 @@ import random
 from celery import shared_task
 
 from plugin.extensions import db
+from plugin.history import progress
 from plugin.queue import PROCESS_EVENT, REEVALUATE_ATHLETE
 from plugin.services import events
 from plugin.statuses import EventStatus
@@ -96,11 +97,10 @@ def reevaluate_athlete(self, athlete_id: int) -> str:
     try:
         status = events.reevaluate_athlete(athlete_id)
         db.session.commit()
-        return status
     except ReconnectNeeded as err:
         db.session.rollback()
         log.warning("athlete %s must reconnect before re-evaluation: %s", athlete_id, err)
-        return EventStatus.IGNORED
+        status = EventStatus.IGNORED
     except Exception as err:  # noqa: BLE001
         db.session.rollback()
         deferral = _deferral(err)
@@ -108,7 +108,11 @@ def reevaluate_athlete(self, athlete_id: int) -> str:
             _wait(self, err, deferral[0])
         if is_transient(err) and self.request.retries < MAX_ERROR_RETRIES:
             _wait(self, err, error_backoff(self.request.retries + 1))
+        progress.finish(progress.REEVALUATING, athlete_id)
         raise
+    # The settings page said "being re-evaluated" since the save; it is over now.
+    progress.finish(progress.REEVALUATING, athlete_id)
+    return status
 
 
 @shared_task(name=SWEEP_INBOX)
@@ -128,7 +132,6 @@ def sweep_inbox() -> int:
 
 # ---------------------------------------------------------------- the first week (plugin/services/backfill.py)
 
-from plugin.history import progress  # noqa: E402
 from plugin.queue import BACKFILL_ATHLETE, DISCONNECT_ATHLETE, WRITE_CONNECT_ADVICE  # noqa: E402
 from plugin.services import athletes, backfill  # noqa: E402
 

@@ -85,6 +85,7 @@ def edit():
             flash("Saved.")
         if changed and settings.mode != Mode.PAUSED:
             enqueue(REEVALUATE_ATHLETE, current_user.id)
+            progress.start(progress.REEVALUATING, current_user.id)
         log.info("athlete %s saved settings (changed: %s, mode %s→%s)",
                  current_user.id, changed, previous_mode, settings.mode)
         return redirect(url_for("settings.edit"))

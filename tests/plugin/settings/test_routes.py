@@ -44,6 +44,23 @@ def test_saving_goal_with_csrf_token(csrf_app, redis_client):
     assert {"task": "liftrun.reevaluate_athlete", "args": [ATHLETE]} in queued_tasks(redis_client)
 
 
+def test_re_evaluation_is_shown_in_progress_until_the_task_ends(csrf_app, redis_client):
+    from plugin.history import progress
+    from worker.tasks import reevaluate_athlete
+
+    client = csrf_app.test_client()
+    login(client, ATHLETE)
+    client.post("/settings", data={"goal": "strength", "csrf_token": csrf_token(client)})
+    with csrf_app.test_request_context():
+        kinds = [note.kind for note in progress.work_in_progress(db.session.get(Athlete, ATHLETE))]
+        assert progress.REEVALUATING in kinds
+        db.session.get(Athlete, ATHLETE).settings.mode = "paused"  # the task then makes no Strava call
+        db.session.commit()
+        reevaluate_athlete.run(ATHLETE)
+        kinds = [note.kind for note in progress.work_in_progress(db.session.get(Athlete, ATHLETE))]
+        assert progress.REEVALUATING not in kinds
+
+
 def test_saving_same_goal_does_not_reevaluate(csrf_app, redis_client):
     client = csrf_app.test_client()
     login(client, ATHLETE)
