@@ -147,10 +147,10 @@ def _candidates(s: Summary):
     yield 0.8, v["fits_goal_run_first"], (
         f"{_n(v['fits_goal_run_first'], 'lift', 'lifts')} came soon after a run: keep "
         "that run easy, as a hard run first may take quality from the lift.")
+    protein = "a protein-rich snack" if s.goal == "weight_loss" else "a small carb + protein snack"
     yield 0.5, s.fuel, (
-        f"{_n(s.fuel, 'pair was', 'pairs were')} less than {FUEL_H} h apart: fuel between "
-        "sessions with fast carbs and protein (about 0.25 g per kg body weight) right "
-        "after lifting.")
+        f"{_n(s.fuel, 'pair was', 'pairs were')} less than {FUEL_H} h apart: {protein} "
+        "between the sessions helps (about 0.25 g protein per kg body weight).")
     if s.goal in STRENGTH_GOALS:
         yield 0.4, v["acceptable_gap"], (
             f"{_n(v['acceptable_gap'], 'pair was', 'pairs were')} {CLOSE_H}-{SEP_H} h apart: stretching "
