@@ -137,7 +137,7 @@ from plugin.services import athletes, backfill  # noqa: E402
 
 
 def _athlete_task(task, athlete_id: int, work) -> str:
-    """An athlete-level job: wait on deferrals, back off on Strava's bad minutes, give up on a refused token.
+    """Run an athlete-level job: wait on deferrals, back off on Strava's bad minutes, give up on a refused token.
 
     The services commit as they go (each written activity is kept), so a retry
     carries on where the last attempt stopped.

@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from stravalib.model import DetailedActivity, SummaryActivity
+
 from plugin.coaching.lift_focus import lift_focus_of
 from plugin.description_block import is_opted_out
 from plugin.extensions import db
 from plugin.models import Activity
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """stravalib wraps enums in pydantic RootModels and durations in an int subclass."""
     value = getattr(value, "root", value)
     return value
 
 
-def _int_or_none(value):
+def _int_or_none(value: Any) -> int | None:
     value = _plain(value)
     return None if value is None else int(value)
 
 
-def store_strava_activity(athlete_id: int, strava_activity) -> Activity:
+def store_strava_activity(athlete_id: int, strava_activity: SummaryActivity | DetailedActivity) -> Activity:
     """Upsert from a stravalib Summary- or DetailedActivity.
 
     A SummaryActivity has no description, so the opt-out flag is only updated
     from a detailed read (the flag is re-checked before every write anyway).
     """
+    if strava_activity.id is None:
+        raise ValueError("Strava sent an activity without an id")
     row = db.session.get(Activity, int(strava_activity.id))
     if row is None:
         row = Activity(id=int(strava_activity.id), athlete_id=athlete_id)
@@ -39,8 +45,9 @@ def store_strava_activity(athlete_id: int, strava_activity) -> Activity:
     row.has_heartrate = bool(strava_activity.has_heartrate)
     row.manual = bool(strava_activity.manual)
     if "description" in type(strava_activity).model_fields:
-        row.opted_out = is_opted_out(strava_activity.name, strava_activity.description)
-        row.lift_focus = lift_focus_of({"name": strava_activity.name, "description": strava_activity.description})
+        detailed = cast(DetailedActivity, strava_activity)  # the field check above is what tells them apart
+        row.opted_out = is_opted_out(detailed.name, detailed.description)
+        row.lift_focus = lift_focus_of({"name": detailed.name, "description": detailed.description})
     return row
 
 
@@ -48,8 +55,8 @@ def store_strava_activity(athlete_id: int, strava_activity) -> Activity:
 PAYLOAD_COLUMNS = {"title": "name", "type": "sport_type", "private": None}
 
 
-def payload_suffices(row: Activity | None, updates: dict | None) -> bool:
-    """True when the event's `updates` tell us everything that changed on a stored activity.
+def payload_suffices(row: Activity | None, updates: dict[str, Any] | None) -> bool:
+    """Tell whether the event's `updates` say everything that changed on a stored activity.
 
     An empty payload says nothing (something else changed), and a title that
     drops the opt-out tag needs a read: the tag may still be in the description.
@@ -61,7 +68,7 @@ def payload_suffices(row: Activity | None, updates: dict | None) -> bool:
     return True
 
 
-def apply_update_payload(row: Activity, updates: dict) -> None:
+def apply_update_payload(row: Activity, updates: dict[str, Any]) -> None:
     """Change the stored activity as the event's payload says, without reading Strava."""
     for key, value in updates.items():
         column = PAYLOAD_COLUMNS[key]

@@ -13,12 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import current_app, url_for
 from sqlalchemy import or_, select
+from stravalib import Client
 from stravalib.exc import ObjectNotFound
 
 from plugin.coaching import EngineOptions, evaluate
+from plugin.coaching.results import PairVerdict
 from plugin.description_block import is_opted_out, remove_block, render_block, upsert_block
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, Pair, utcnow
@@ -55,7 +58,7 @@ def engine_options(athlete: Athlete) -> EngineOptions:
 
 
 def settings_url() -> str:
-    """The link in every block: PUBLIC_URL's, whether built in a request or in the worker."""
+    """Return the link in every block: PUBLIC_URL's, whether built in a request or in the worker."""
     return url_for("settings.edit", _external=True, _scheme=current_app.config["PREFERRED_URL_SCHEME"])
 
 
@@ -71,7 +74,11 @@ def _activities_between(athlete_id: int, start: dt.datetime, end: dt.datetime) -
     )
 
 
-def _choose(pairs):
+if TYPE_CHECKING:
+    from plugin.strava.gateway import AthleteStrava
+
+
+def _choose(pairs: list[PairVerdict]) -> PairVerdict:
     """One block per activity: the pair with the smallest gap wins (then the lower first id)."""
     return min(pairs, key=lambda p: (p.gap_minutes, p.first_id))
 
@@ -82,8 +89,8 @@ class Target:
 
     activity_id: int
     block: str | None
-    rows: list[tuple[Pair, object]]
-    chosen: object | None
+    rows: list[tuple[Pair, PairVerdict]]
+    chosen: PairVerdict | None
     opted_out: bool = False
 
 
@@ -110,7 +117,9 @@ def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
         options=engine_options(athlete),
         **week_inputs(athlete, rows, start),
     )
-    fresh = [p for p in evaluation.pairs if start <= by_id[p.later_id].start_date <= end]
+    # Every stored row here has a start (the query bounds it), and only those can be in a pair.
+    starts = {row.id: row.start_date for row in rows if row.start_date is not None}
+    fresh = [p for p in evaluation.pairs if start <= starts[p.later_id] <= end]
 
     stored = list(
         db.session.scalars(
@@ -128,7 +137,7 @@ def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
         if known is not None:
             stored_by_key[(lift_id, run_id)] = known
 
-    targets: dict[int, list] = {}
+    targets: dict[int, list[PairVerdict]] = {}
     for verdict in fresh:
         targets.setdefault(verdict.later_id, []).append(verdict)
     touched: set[int] = {activity_id for activity_id in carry if activity_id in by_id}
@@ -145,14 +154,16 @@ def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
         rows_for_target = []
         changed = later_id in touched
         for verdict in targets.get(later_id, []):
-            row = stored_by_key.get((verdict.lift_id, verdict.run_id))
-            if row is None:
+            found = stored_by_key.get((verdict.lift_id, verdict.run_id))
+            if found is None:
                 row = Pair(athlete_id=athlete.id, lift_id=verdict.lift_id, run_id=verdict.run_id,
                            status=PairStatus.PENDING)
                 db.session.add(row)
                 changed = True
-            elif row.advice != verdict.advice or row.verdict != verdict.verdict:
-                changed = True
+            else:
+                row = found
+                if row.advice != verdict.advice or row.verdict != verdict.verdict:
+                    changed = True
             _copy_verdict(row, verdict, by_id[later_id].start_date)
             rows_for_target.append((row, verdict))
 
@@ -196,7 +207,7 @@ def _settled(row: Pair) -> bool:
 MAX_REPLANS = 2
 
 
-def sync_range(athlete: Athlete, strava, start: dt.datetime, end: dt.datetime, *,
+def sync_range(athlete: Athlete, strava: AthleteStrava, start: dt.datetime, end: dt.datetime, *,
                rewrite_only_written: bool = False) -> SyncReport:
     """Plan from stored activities, then write each changed description (compare before write).
 
@@ -235,7 +246,7 @@ def sync_range(athlete: Athlete, strava, start: dt.datetime, end: dt.datetime, *
     return report
 
 
-def _refresh_targets(athlete: Athlete, strava, plan: list[Target]) -> set[int]:
+def _refresh_targets(athlete: Athlete, strava: AthleteStrava, plan: list[Target]) -> set[int]:
     """Read each target fresh (or reuse this task's read) and store it; ids whose engine input moved."""
     stale: set[int] = set()
     for target in plan:
@@ -254,7 +265,7 @@ def _refresh_targets(athlete: Athlete, strava, plan: list[Target]) -> set[int]:
     return stale
 
 
-def _copy_verdict(row: Pair, verdict, later_start: dt.datetime) -> None:
+def _copy_verdict(row: Pair, verdict: PairVerdict, later_start: dt.datetime | None) -> None:
     row.later_id = verdict.later_id
     row.later_start = later_start
     row.order = verdict.order
@@ -270,7 +281,7 @@ def _copy_verdict(row: Pair, verdict, later_start: dt.datetime) -> None:
     row.advice = verdict.advice
 
 
-def write_description(strava, activity_id: int, block: str | None, *, opted_out: bool = False) -> WriteOutcome:
+def write_description(strava: AthleteStrava | Client, activity_id: int, block: str | None, *, opted_out: bool = False) -> WriteOutcome:
     """Put our block in (or take it out) of the fresh description; one PUT only if it changes.
 
     One PUT carries the whole new description, so a failure can never leave a
@@ -317,7 +328,7 @@ def forget_activity(athlete: Athlete, activity_id: int) -> tuple[dt.datetime, dt
     return min(starts), max(starts)
 
 
-def reevaluate_recent(athlete: Athlete, strava, now: dt.datetime | None = None) -> SyncReport:
+def reevaluate_recent(athlete: Athlete, strava: AthleteStrava, now: dt.datetime | None = None) -> SyncReport:
     now = now or utcnow()
     return sync_range(
         athlete, strava, now - dt.timedelta(days=REEVALUATE_DAYS), now + dt.timedelta(days=1),

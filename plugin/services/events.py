@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
 from sqlalchemy import event as sa_event
+from stravalib import Client
 from stravalib.exc import Fault
 
 from plugin.extensions import db
@@ -90,13 +91,13 @@ class athlete_lock:
         except Exception:  # noqa: BLE001 - lost lock: compare-before-write still guards the text
             log.warning("athlete lock lost while working")
 
-    def __enter__(self):
+    def __enter__(self) -> athlete_lock:
         if not self.lock.acquire(blocking=False):
             countdown = LOCK_RETRY_SECONDS + random.randint(0, LOCK_RETRY_SECONDS)
             raise RetryLater(countdown, DeferReason.ATHLETE_BUSY, "another task holds this athlete's lock")
         return self
 
-    def __exit__(self, exc_type, *exc):
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         session = db.session()
         if exc_type is None and session.in_transaction():
             sa_event.listen(session, "after_transaction_end", lambda *_: self._release(), once=True)
@@ -162,6 +163,7 @@ def process_event(event_id: int) -> EventStatus:
         if skip[0] == EventStatus.PARKED:
             return park(event, skip[1])
         return _finish(event, *skip)
+    assert athlete is not None  # _skip_reason ignores the events of unknown athletes
 
     budget = rate_budget()
     budget.check(reads=2)
@@ -182,7 +184,8 @@ def learn_change(work: EventWork) -> tuple[dt.datetime, dt.datetime] | None:
         return (span[0] - dt.timedelta(hours=1), span[1] + dt.timedelta(hours=1)) if span else None
 
     stored = db.session.get(Activity, event.object_id)
-    if event.aspect_type == "update" and payload_suffices(stored, event.updates):
+    if (event.aspect_type == "update" and stored is not None and event.updates
+            and payload_suffices(stored, event.updates)):
         apply_update_payload(stored, event.updates)
         db.session.flush()
         return _span_around(athlete, stored.start_date, None)
@@ -203,7 +206,8 @@ def learn_change(work: EventWork) -> tuple[dt.datetime, dt.datetime] | None:
     return _span_around(athlete, activity.start_date, old_start)
 
 
-def _span_around(athlete: Athlete, start: dt.datetime | None, old_start: dt.datetime | None):
+def _span_around(athlete: Athlete, start: dt.datetime | None,
+                 old_start: dt.datetime | None) -> tuple[dt.datetime, dt.datetime] | None:
     starts = [s for s in (start, old_start) if s is not None]
     if not starts:
         return None
@@ -211,7 +215,7 @@ def _span_around(athlete: Athlete, start: dt.datetime | None, old_start: dt.date
     return min(starts) - dt.timedelta(seconds=1), max(starts) + window
 
 
-def _not_found(work: EventWork):
+def _not_found(work: EventWork) -> tuple[dt.datetime, dt.datetime] | None:
     """Announced but not readable: wait a bounded time, then treat it as deleted."""
     event = work.event
     age = utcnow() - dt.datetime.fromtimestamp(event.event_time, dt.timezone.utc)
@@ -221,6 +225,13 @@ def _not_found(work: EventWork):
     work.notes.append("activity not found; treated as deleted")
     span = forget_activity(work.athlete, event.object_id)
     return span
+
+
+def _start_of(activity: Activity) -> dt.datetime:
+    """Narrow a start the caller has checked: learn_change stops at an activity without one."""
+    if activity.start_date is None:
+        raise ValueError(f"activity {activity.id} has no start time")
+    return activity.start_date
 
 
 def stored_activities_cover(athlete: Athlete, activity: Activity) -> bool:
@@ -234,7 +245,7 @@ def stored_activities_cover(athlete: Athlete, activity: Activity) -> bool:
     if athlete.backfilled_at is not None:
         covered_since = min(covered_since, athlete.backfilled_at - CONNECT_LOOK_BACK)
     window = dt.timedelta(hours=athlete.settings.window_hours) + MAX_ACTIVITY
-    return activity.start_date - window >= covered_since
+    return _start_of(activity) - window >= covered_since
 
 
 def discover_partners(work: EventWork, activity: Activity) -> None:
@@ -244,8 +255,9 @@ def discover_partners(work: EventWork, activity: Activity) -> None:
     if activity.sport_type not in wanted:
         return
     window = dt.timedelta(hours=settings.window_hours)
-    after = activity.start_date - window - MAX_ACTIVITY
-    before = activity.start_date + dt.timedelta(seconds=activity.elapsed_time or 0) + window
+    start = _start_of(activity)
+    after = start - window - MAX_ACTIVITY
+    before = start + dt.timedelta(seconds=activity.elapsed_time or 0) + window
     for summary in work.strava.list_activities(after=after, before=before, limit=100):
         if summary.id == activity.id:
             continue
@@ -259,7 +271,7 @@ def refresh_zones_if_due(work: EventWork) -> None:
     ensure_zones(work.athlete, work.strava)
 
 
-def ensure_zones(athlete: Athlete, strava) -> None:
+def ensure_zones(athlete: Athlete, strava: AthleteStrava | Client) -> None:
     """Zones once per athlete, then on a schedule: never a read per event.
 
     `strava` is an `AthleteStrava` or a bare stravalib client.
@@ -393,7 +405,8 @@ def prune_inbox(now: dt.datetime | None = None) -> int:
             InboxEvent.received_at < cutoff,
         )
     )
-    return result.rowcount or 0
+    # A DML statement's Result is a CursorResult; SQLAlchemy's stubs type execute() as the base class.
+    return result.rowcount or 0  # type: ignore[attr-defined]
 
 
 def mark_failed(event_id: int, error: str) -> None:

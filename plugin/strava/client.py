@@ -5,17 +5,23 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import requests
 from flask import current_app
 from stravalib import Client
 from stravalib.exc import Fault
 
+from plugin.crypto import TokenCipher
 from plugin.extensions import db
 from plugin.redis_client import get_redis
 from plugin.strava.errors import ReconnectNeeded, StravaUnavailable, status_of
 from plugin.strava.ratelimit import RateBudget
 from plugin.strava.session import BaseUrlSession
+
+if TYPE_CHECKING:
+    from plugin.models import Athlete
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +37,7 @@ def _session() -> BaseUrlSession:
 
 
 def app_client() -> Client:
-    """A client without an athlete: OAuth exchanges and push subscriptions."""
+    """Build a client without an athlete: OAuth exchanges and push subscriptions."""
     return Client(rate_limit_requests=False, requests_session=_session())
 
 
@@ -39,18 +45,19 @@ def rate_budget() -> RateBudget:
     return RateBudget(get_redis())
 
 
-def _cipher():
-    return current_app.extensions["token_cipher"]
+def _cipher() -> TokenCipher:
+    cipher: TokenCipher = current_app.extensions["token_cipher"]
+    return cipher
 
 
-def store_tokens(athlete, access_info: dict) -> None:
+def store_tokens(athlete: Athlete, access_info: Mapping[str, Any]) -> None:
     cipher = _cipher()
     athlete.access_token_enc = cipher.encrypt(access_info["access_token"])
     athlete.refresh_token_enc = cipher.encrypt(access_info["refresh_token"])
     athlete.expires_at = int(access_info["expires_at"])
 
 
-def refresh_athlete_token(athlete) -> None:
+def refresh_athlete_token(athlete: Athlete) -> None:
     """Exchange the refresh token now and store the new tokens.
 
     Committed at once, whatever else the task has pending: Strava may rotate
@@ -76,13 +83,14 @@ def refresh_athlete_token(athlete) -> None:
     log.info("refreshed Strava token for athlete %s", athlete.id)
 
 
-def athlete_client(athlete, *, budget: RateBudget | None = None) -> Client:
-    """A client for one athlete, refreshing (and storing) the token first if needed."""
+def athlete_client(athlete: Athlete, *, budget: RateBudget | None = None) -> Client:
+    """Build a client for one athlete, refreshing (and storing) the token first if needed."""
     if athlete.expires_at - REFRESH_MARGIN_SECONDS <= time.time():
         refresh_athlete_token(athlete)
     limiter = (budget or rate_budget()).record
     return Client(
         access_token=_cipher().decrypt(athlete.access_token_enc),
-        rate_limiter=limiter,
+        # stravalib types this as its RateLimiter class but only ever calls it with (args, method).
+        rate_limiter=limiter,  # type: ignore[arg-type]
         requests_session=_session(),
     )

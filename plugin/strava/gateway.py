@@ -11,15 +11,22 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import requests
 from stravalib import Client
 from stravalib.exc import AccessUnauthorized, Fault, ObjectNotFound
+from stravalib.model import ActivityZone, DetailedActivity, SummaryActivity
+from stravalib.strava_model import Zones
 
 from plugin.strava.client import athlete_client, refresh_athlete_token
 from plugin.strava.errors import ReconnectNeeded, StravaUnavailable, status_of
 from plugin.strava.ratelimit import RateBudget, RateLimitDeferred, seconds_to_next_quarter
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from plugin.models import Athlete
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +36,7 @@ READ_FRESH_SECONDS = 10.0
 
 
 class AthleteStrava:
-    def __init__(self, athlete, budget: RateBudget, keepalive: Callable[[], None] | None = None):
+    def __init__(self, athlete: Athlete, budget: RateBudget, keepalive: Callable[[], None] | None = None) -> None:
         self.athlete = athlete
         self.budget = budget
         self.keepalive = keepalive  # called before each call: e.g. renew the athlete's lock
@@ -80,32 +87,38 @@ class AthleteStrava:
 
     # ------------------------------------------------------------ calls
 
-    def get_activity(self, activity_id: int):
-        activity = self._call(lambda c: c.get_activity(activity_id))
+    def get_activity(self, activity_id: int) -> DetailedActivity:
+        activity: DetailedActivity = self._call(lambda c: c.get_activity(activity_id))
         self._remember(activity_id, activity)
         return activity
 
-    def _remember(self, activity_id: int, activity) -> None:
+    def _remember(self, activity_id: int, activity: DetailedActivity) -> None:
         self.read_now[int(activity_id)] = activity
         self._read_at[int(activity_id)] = time.monotonic()
 
-    def fresh_activity(self, activity_id: int):
-        """The activity as read moments ago in this task, or read now: never an older copy."""
+    def fresh_activity(self, activity_id: int) -> DetailedActivity:
+        """Return the activity as read moments ago in this task, or read now: never an older copy."""
         read_at = self._read_at.get(int(activity_id))
         if read_at is not None and time.monotonic() - read_at <= READ_FRESH_SECONDS:
-            return self.read_now[int(activity_id)]
+            known: DetailedActivity = self.read_now[int(activity_id)]
+            return known
         return self.get_activity(activity_id)
 
-    def list_activities(self, after, before, limit: int = 100) -> list:
-        return self._call(lambda c: list(c.get_activities(after=after, before=before, limit=limit)))
+    def list_activities(self, after: dt.datetime | str | None, before: dt.datetime | str | None,
+                        limit: int = 100) -> list[SummaryActivity]:
+        found: list[SummaryActivity] = self._call(
+            lambda c: list(c.get_activities(after=after, before=before, limit=limit)))
+        return found
 
-    def get_athlete_zones(self):
-        return self._call(lambda c: c.get_athlete_zones())
+    def get_athlete_zones(self) -> Zones:
+        zones: Zones = self._call(lambda c: c.get_athlete_zones())
+        return zones
 
-    def get_activity_zones(self, activity_id: int) -> list:
-        return self._call(lambda c: list(c.get_activity_zones(activity_id)))
+    def get_activity_zones(self, activity_id: int) -> list[ActivityZone]:
+        zones: list[ActivityZone] = self._call(lambda c: list(c.get_activity_zones(activity_id)))
+        return zones
 
-    def update_description(self, activity_id: int, description: str):
-        updated = self._call(lambda c: c.update_activity(activity_id, description=description))
+    def update_description(self, activity_id: int, description: str) -> DetailedActivity:
+        updated: DetailedActivity = self._call(lambda c: c.update_activity(activity_id, description=description))
         self._remember(activity_id, updated)
         return updated
