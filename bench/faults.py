@@ -188,7 +188,7 @@ class Stack:
         return athlete_id
 
     def sweep_now(self) -> None:
-        """What the beat's sweep does every 2 minutes, now: queue pending events nobody holds."""
+        """Do now what the beat's sweep does every 2 minutes: queue pending events nobody holds."""
         code = ("from worker import flask_app\n"
                 "from plugin.services import events\n"
                 "from plugin.queue import PROCESS_EVENT, enqueue\n"
