@@ -27,7 +27,7 @@ from plugin.extensions import db
 from plugin.models import Activity, Athlete, Pair, utcnow
 from plugin.services.activities import store_strava_activity
 from plugin.services.advice_week import week_inputs
-from plugin.statuses import Mode, PairOrigin, PairStatus, WriteOutcome
+from plugin.statuses import Mode, PairStatus, WriteOutcome
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +181,7 @@ def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
                 row.status = PairStatus.PREVIEW
             report.previewed += len(rows_for_target)
             continue
-        if not changed and all(_settled(row) for row, _ in rows_for_target):
+        if not changed and all(row.status in _SETTLED for row, _ in rows_for_target):
             report.unchanged += 1
             continue
         if rewrite_only_written and not already_written:
@@ -194,15 +194,6 @@ def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
 
 
 _SETTLED = (PairStatus.WRITTEN, PairStatus.OPTED_OUT, PairStatus.SUPERSEDED)
-
-
-def _settled(row: Pair) -> bool:
-    """Nothing to write for this pair unless its verdict changed.
-
-    A pair judged on connect stays a preview until the athlete asks for it to
-    be written: an event whose range happens to cover it must not write it.
-    """
-    return row.status in _SETTLED or (row.origin == PairOrigin.CONNECT and row.status == PairStatus.PREVIEW)
 # Re-plans allowed when fresh reads show the stored activities were out of date.
 MAX_REPLANS = 2
 

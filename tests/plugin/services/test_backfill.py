@@ -162,25 +162,6 @@ def test_look_back_leaves_pairs_an_event_already_judged(product, emulator):
         assert (kept.origin, kept.status, kept.verdict) == (PairOrigin.EVENT, PairStatus.WRITTEN, "cooldown_ok")
 
 
-def test_an_event_nearby_does_not_write_the_look_backs_previews(product, emulator):
-    from plugin.services.advice_sync import sync_range
-    from plugin.strava.client import rate_budget
-    from plugin.strava.gateway import AthleteStrava
-
-    made = four_weeks(emulator)
-    with product.app_context():
-        backfill_athlete(ATHLETE)
-        db.session.commit()
-        athlete = db.session.get(Athlete, ATHLETE)
-        # An event's range covering every preview (e.g. a late upload of an old activity).
-        sync_range(athlete, AthleteStrava(athlete, rate_budget()), NOW - dt.timedelta(days=28), NOW)
-        db.session.commit()
-        assert {p.status for p in db.session.scalars(select(Pair))} == {PairStatus.PREVIEW}
-    assert not [c for c in calls(emulator) if c["method"] == "PUT"]
-    for run in made["runs"]:
-        assert SIGNATURE not in description(emulator, run)
-
-
 @pytest.mark.parametrize("mode", ["preview", "paused"])
 def test_no_writes_unless_in_write_mode(product, emulator, mode):
     four_weeks(emulator)
