@@ -70,7 +70,7 @@ def test_connect_advise_history_export_disconnect(stack, page, shoot):
     page.get_by_role("button", name="Save my goal").click()
     page.wait_for_url(f"{stack.product}/settings")
     expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
-    expect(page.get_by_role("status")).to_contain_text("your goal is Strength")
+    expect(page.get_by_role("status").filter(has_text="your goal is Strength")).to_be_visible()
     expect(page.get_by_label("Strength — lift heavier")).to_be_checked()
     assert stack.sql("SELECT goal FROM athlete_settings") == [("strength",)]
     shoot("04-settings", mobile=True)
@@ -93,7 +93,7 @@ def test_connect_advise_history_export_disconnect(stack, page, shoot):
     page.get_by_label("Pairing window (hours)").fill("20")
     page.get_by_role("button", name="Save pairing window").click()
     page.wait_for_url(f"{stack.product}/settings")
-    expect(page.get_by_role("status")).to_contain_text("re-evaluated in the background")
+    expect(page.get_by_role("status").filter(has_text="re-evaluated in the background")).to_be_visible()
     assert stack.sql("SELECT goal, window_hours FROM athlete_settings") == [("strength", 20)]
     shoot("04c-settings-saved")
 
