@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, url_for
 from sqlalchemy import or_, select
 from stravalib import Client
 from stravalib.exc import ObjectNotFound
 
-from plugin.coaching import EngineOptions, evaluate
+from plugin.coaching import EngineOptions, Evaluation, evaluate
 from plugin.coaching.results import PairVerdict
 from plugin.description_block import is_opted_out, remove_block, render_block, upsert_block
 from plugin.extensions import db
@@ -94,6 +94,18 @@ class Target:
     opted_out: bool = False
 
 
+def evaluate_stored(athlete: Athlete, rows: list[Activity], **inputs: Any) -> Evaluation:
+    """Judge stored activities with the athlete's goal, zones and options (one call for every caller)."""
+    return evaluate(
+        [row.as_engine_input() for row in rows],
+        athlete.settings.goal,
+        zones=athlete.hr_zones,
+        max_hr=athlete.max_hr,
+        options=engine_options(athlete),
+        **inputs,
+    )
+
+
 def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
                rewrite_only_written: bool = False,
                carry: frozenset[int] = frozenset()) -> tuple[list[Target], SyncReport]:
@@ -109,14 +121,7 @@ def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
     margin = window + MAX_ACTIVITY
     rows = _activities_between(athlete.id, start - 2 * margin, end + 2 * margin)
     by_id = {row.id: row for row in rows}
-    evaluation = evaluate(
-        [row.as_engine_input() for row in rows],
-        settings.goal,
-        zones=athlete.hr_zones,
-        max_hr=athlete.max_hr,
-        options=engine_options(athlete),
-        **week_inputs(athlete, rows, start),
-    )
+    evaluation = evaluate_stored(athlete, rows, **week_inputs(athlete, rows, start))
     # Every stored row here has a start (the query bounds it), and only those can be in a pair.
     starts = {row.id: row.start_date for row in rows if row.start_date is not None}
     fresh = [p for p in evaluation.pairs if start <= starts[p.later_id] <= end]

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from plugin.coaching import evaluate
 from plugin.description_block import render_block
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, Pair, utcnow
 from plugin.services.activities import store_strava_activity
-from plugin.services.advice_sync import _copy_verdict, engine_options, settings_url, write_description
+from plugin.services.advice_sync import _copy_verdict, evaluate_stored, settings_url, write_description
 from plugin.services.events import CONNECT_LOOK_BACK, EventWork, athlete_lock, refresh_zones_if_due
 from plugin.statuses import Mode, PairOrigin, PairStatus, WriteOutcome
 from plugin.strava.client import rate_budget
@@ -73,20 +72,12 @@ def judge_recent(athlete: Athlete, now: dt.datetime) -> int:
     Pairs we already know (an event judged them first) are left as they are:
     the look back must never downgrade advice that is already on Strava.
     """
-    settings = athlete.settings
     start = now - LOOK_BACK
     rows = list(db.session.scalars(
         select(Activity).where(Activity.athlete_id == athlete.id, Activity.start_date >= start)
     ))
     by_id = {row.id: row for row in rows}
-    evaluation = evaluate(
-        [row.as_engine_input() for row in rows],
-        settings.goal,
-        zones=athlete.hr_zones,
-        max_hr=athlete.max_hr,
-        options=engine_options(athlete),
-        weight_kg=athlete.weight_kg,
-    )
+    evaluation = evaluate_stored(athlete, rows, weight_kg=athlete.weight_kg)
     added = 0
     for verdict in evaluation.pairs:
         known = db.session.scalar(
