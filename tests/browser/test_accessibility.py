@@ -17,7 +17,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser.axe import axe_source, blocking_violations
-from tests.browser.conftest import REPO, SCREENSHOTS
+from tests.support.browser import REPO, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.support.browser import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

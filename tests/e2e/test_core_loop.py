@@ -9,6 +9,9 @@ import time
 import pytest
 import requests
 
+from tests.support.forms import csrf_token
+from tests.support.waiting import wait_until
+
 pytestmark = pytest.mark.e2e
 
 ATHLETE = 123456789
@@ -48,19 +51,9 @@ def description(stack, activity_id) -> str:
     return requests.get(f"{stack.emu}/sandbox/api/activities/{activity_id}", timeout=5).json()["description"] or ""
 
 
-def wait_until(predicate, timeout=60.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def save_goal(browser: requests.Session, stack, goal: str) -> None:
     page = browser.get(f"{stack.web}/settings", timeout=5)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+    token = csrf_token(page.text, action="/settings")
     resp = browser.post(f"{stack.web}/settings", data={"goal": goal, "csrf_token": token}, timeout=5)
     assert resp.status_code == 200 and resp.url.endswith("/settings"), resp.status_code
     assert f'value="{goal}" checked' in resp.text or re.search(rf'checked[^>]*value="{goal}"', resp.text)

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import REDIS_BASE
-from tests.e2e.conftest import Stack, free_port, wait_for
+from tests.support.apps import REDIS_BASE
+from tests.support.stack import Stack, free_port, wait_for
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -31,16 +32,6 @@ def procfile_lines() -> dict[str, str]:
             name, command = raw.split(":", 1)
             lines[name.strip()] = command.strip()
     return lines
-
-
-def wait_until(predicate, timeout: float = 60.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def metric(text: str, name: str, **labels) -> float:

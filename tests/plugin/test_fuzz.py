@@ -20,9 +20,9 @@ from plugin.extensions import db
 from plugin.models import GOALS, MODES, Athlete, AthleteSettings, InboxEvent
 from plugin.settings.forms import LIFT_TYPES, RUN_TYPES, TIMEZONE_CHOICES
 from plugin.webhook.events import ASPECT_TYPES, MAX_ID
-from tests.conftest import build_app
-from tests.plugin.factories import login, make_athlete
-from tests.support import start_emulator
+from tests.support.apps import build_app
+from tests.support.factories import login, make_athlete
+from tests.support.servers import start_emulator
 
 ATHLETE = 123456789
 WEBHOOK_REQUESTS = 700

@@ -1,4 +1,4 @@
-from tests.conftest import build_app
+from tests.support.apps import build_app
 
 
 def test_healthz_reports_database_and_redis(client):

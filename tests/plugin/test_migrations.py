@@ -7,7 +7,7 @@ from flask_migrate import downgrade, upgrade
 
 from plugin import create_app
 from plugin.extensions import db
-from tests.conftest import pg_url_with_schema
+from tests.support.apps import pg_url_with_schema
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

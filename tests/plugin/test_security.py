@@ -5,8 +5,8 @@ import json
 import pytest
 
 from plugin.security import MAX_JSON_DEPTH, JSONTooDeep, json_depth, loads_bounded
-from tests.conftest import build_app
-from tests.plugin.factories import login, make_athlete
+from tests.support.apps import build_app
+from tests.support.factories import login, make_athlete
 
 ATHLETE = 123456789
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")

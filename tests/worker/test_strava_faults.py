@@ -18,8 +18,9 @@ from sqlalchemy import select
 from plugin.extensions import db
 from plugin.models import Athlete, InboxEvent, Pair
 from plugin.statuses import EventStatus, PairStatus
-from tests.conftest import build_app, pg_url_with_schema, queued_tasks
-from tests.support import connect_through_oauth, start_emulator
+from tests.support.apps import build_app, pg_url_with_schema
+from tests.support.tasks import queued_tasks
+from tests.support.servers import connect_through_oauth, start_emulator
 
 ATHLETE = 123456789
 SIGNATURE = "— LiftRun Coach · http://127.0.0.1:5000/settings"

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from plugin.extensions import db
 from plugin.models import InboxEvent
-from tests.conftest import build_app, queued_tasks
-from tests.plugin.factories import make_athlete
+from tests.support.apps import build_app
+from tests.support.tasks import queued_tasks
+from tests.support.factories import make_athlete
 
 ATHLETE = 123456789
 

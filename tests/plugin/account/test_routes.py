@@ -1,7 +1,6 @@
 import datetime as dt
 import json
 import logging
-import re
 
 import pytest
 import requests
@@ -9,9 +8,10 @@ from sqlalchemy import func, select
 
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, AthleteSettings, InboxEvent, Pair
-from tests.conftest import build_app
-from tests.plugin.factories import login, make_athlete
-from tests.support import connect_through_oauth, start_emulator
+from tests.support.apps import build_app
+from tests.support.factories import login, make_athlete
+from tests.support.forms import csrf_token_from
+from tests.support.servers import connect_through_oauth, start_emulator
 
 ATHLETE = 123456789
 OTHER = 987654321
@@ -47,11 +47,6 @@ def csrf_app(tmp_path, redis_url, redis_client):
         make_athlete(ATHLETE)
         add_rows(ATHLETE)
     return app
-
-
-def token_from(client, path="/account/disconnect") -> str:
-    text = client.get(path).get_data(as_text=True)
-    return re.search(r'action="/account/disconnect"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"', text).group(1)
 
 
 @pytest.mark.parametrize("method, path", [("get", "/account"), ("get", "/account/export"),
@@ -114,7 +109,7 @@ def test_disconnect_deauthorizes_at_strava_deletes_everything_and_logs_out(tmp_p
         assert counts(app, ATHLETE) == {"athletes": 1, "athlete_settings": 1, "activities": 2, "pairs": 1,
                                         "inbox_events": 1}
         requests.delete(f"{emulator.url}/sandbox/api/requests", timeout=5)
-        resp = client.post("/account/disconnect", data={"csrf_token": token_from(client)})
+        resp = client.post("/account/disconnect", data={"csrf_token": csrf_token_from(client, "/account/disconnect", action="/account/disconnect")})
         assert resp.status_code == 302 and resp.headers["Location"] == "/"
         calls = requests.get(f"{emulator.url}/sandbox/api/requests", timeout=5).json()
         deauth = [c for c in calls if c["path"].endswith("/oauth/deauthorize")]
@@ -161,8 +156,7 @@ def test_logout_needs_csrf(csrf_app, token):
 def test_logout(csrf_app):
     client = csrf_app.test_client()
     login(client, ATHLETE)
-    text = client.get("/account").get_data(as_text=True)
-    token = re.search(r'action="/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', text).group(1)
+    token = csrf_token_from(client, "/account", action="/logout")
     resp = client.post("/logout", data={"csrf_token": token})
     assert resp.status_code == 302 and resp.headers["Location"] == "/"
     assert client.get("/settings").status_code == 302

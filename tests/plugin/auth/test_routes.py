@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from plugin.extensions import db
 from plugin.models import Athlete
-from tests.conftest import build_app
-from tests.support import connect_through_oauth, start_emulator
+from tests.support.apps import build_app
+from tests.support.servers import connect_through_oauth, start_emulator
 
 ATHLETE = 123456789
 
@@ -217,7 +217,7 @@ def test_malformed_callback_queries_are_refused(product, emulator, extra):
 
 def test_one_athlete_never_sees_another(product, emulator):
     from plugin.models import Activity
-    from tests.plugin.factories import login, make_athlete
+    from tests.support.factories import login, make_athlete
 
     with product.app_context():
         make_athlete(111)

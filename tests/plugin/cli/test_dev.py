@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import REDIS_BASE
-from tests.e2e.conftest import free_port
+from tests.support.apps import REDIS_BASE
+from tests.support.stack import free_port
 
 pytestmark = pytest.mark.e2e
 

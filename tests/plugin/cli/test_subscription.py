@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from plugin.cli import main
-from tests.conftest import build_app
-from tests.support import ThreadedServer, start_emulator
+from tests.support.apps import build_app
+from tests.support.servers import ThreadedServer, start_emulator
 
 
 @pytest.fixture

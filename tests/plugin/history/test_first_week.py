@@ -12,8 +12,8 @@ from plugin.history.first_look import EMPTY, FOUND, LOOKING, NO_PAIRS, connect_s
 from plugin.history.progress import about, reason_words, waiting_notes, work_in_progress
 from plugin.models import Activity, Athlete, InboxEvent, Pair
 from plugin.statuses import EventStatus, PairOrigin, PairStatus
-from tests.conftest import queued_tasks
-from tests.plugin.factories import login, make_athlete
+from tests.support.tasks import queued_tasks
+from tests.support.factories import login, make_athlete
 
 ATHLETE = 123456789
 UTC = dt.timezone.utc

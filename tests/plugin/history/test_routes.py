@@ -6,7 +6,7 @@ import pytest
 from plugin.extensions import db
 from plugin.history import routes as history_routes
 from plugin.models import Activity, Pair
-from tests.plugin.factories import login, make_athlete
+from tests.support.factories import login, make_athlete
 
 ATHLETE = 123456789
 UTC = dt.timezone.utc

@@ -9,7 +9,7 @@ import textwrap
 
 from werkzeug.wrappers import Request, Response
 
-from tests.support import ThreadedServer
+from tests.support.servers import ThreadedServer
 
 CHILD = textwrap.dedent("""
     import json, sentry_sdk

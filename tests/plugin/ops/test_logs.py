@@ -10,8 +10,8 @@ from sqlalchemy import select
 from plugin.extensions import db
 from plugin.models import Athlete, InboxEvent
 from plugin.ops.logs import ContextFilter, JsonFormatter, log_context, prepare_handler, redact
-from tests.conftest import build_app
-from tests.support import connect_through_oauth, start_emulator
+from tests.support.apps import build_app
+from tests.support.servers import connect_through_oauth, start_emulator
 
 ATHLETE = 123456789
 

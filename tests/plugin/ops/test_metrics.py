@@ -8,9 +8,9 @@ from prometheus_client import REGISTRY
 from plugin.ops.metrics import RedisStateCollector, endpoint_label, render
 from plugin.strava.ratelimit import LONG_KEY, SHORT_KEY
 from plugin.strava.session import BaseUrlSession
-from tests.conftest import REDIS_BASE, build_app
-from tests.plugin.factories import make_athlete
-from tests.support import start_emulator
+from tests.support.apps import REDIS_BASE, build_app
+from tests.support.factories import make_athlete
+from tests.support.servers import start_emulator
 
 TOKEN = "scrape-me"
 

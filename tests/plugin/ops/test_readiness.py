@@ -1,7 +1,7 @@
 import time
 
 from plugin.ops import heartbeat
-from tests.conftest import build_app
+from tests.support.apps import build_app
 
 
 def test_ready_when_database_redis_and_a_fresh_worker_heartbeat(client, redis_client):

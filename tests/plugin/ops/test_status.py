@@ -8,8 +8,8 @@ from plugin.extensions import db
 from plugin.models import InboxEvent
 from plugin.ops import heartbeat
 from plugin.strava.ratelimit import SHORT_KEY
-from tests.conftest import build_app
-from tests.plugin.factories import make_athlete
+from tests.support.apps import build_app
+from tests.support.factories import make_athlete
 
 def add_event(object_id: int, status: str, received_ago: dt.timedelta, error: str | None = None) -> int:
     # Now, not at import: the full suite collects this module minutes before it runs.

@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from tests.conftest import build_app
-from tests.plugin.factories import login, make_athlete
+from tests.support.apps import build_app
+from tests.support.factories import login, make_athlete
 
 ATHLETE = 123456789
 

@@ -11,7 +11,7 @@ import requests
 import stravalib
 from stravalib import exc, model, strava_model
 
-from .conftest import DEMO_ATHLETE_ID
+from tests.support.sandbox import DEMO_ATHLETE_ID
 
 SWAGGER = os.path.join(os.path.dirname(stravalib.__file__), "tests", "resources", "strava_swagger.json")
 

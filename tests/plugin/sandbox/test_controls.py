@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from plugin.cli.sandbox import sandbox as sandbox_cli
 from plugin.sandbox import create_app
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, DEMO_ATHLETE_ID
+from tests.support.sandbox import CLIENT_ID, CLIENT_SECRET, DEMO_ATHLETE_ID
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from stravalib.exc import AccessUnauthorized, Fault, ObjectNotFound
 from plugin.sandbox import create_app
 from plugin.sandbox.faults import Faults, call_kind
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, DEMO_ATHLETE_ID
+from tests.support.sandbox import CLIENT_ID, CLIENT_SECRET, DEMO_ATHLETE_ID
 
 
 def _activity(sandbox) -> int:

@@ -8,7 +8,7 @@ import pytest
 import requests
 from stravalib import exc, model
 
-from .conftest import ALL_SCOPES, CLIENT_ID, CLIENT_SECRET, DEMO_ATHLETE_ID
+from tests.support.sandbox import ALL_SCOPES, CLIENT_ID, CLIENT_SECRET, DEMO_ATHLETE_ID
 
 
 def test_authorize_page_lists_each_requested_scope_ticked(sandbox):

@@ -6,7 +6,7 @@ import pytest
 import requests
 from stravalib import exc, model
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, DEMO_ATHLETE_ID
+from tests.support.sandbox import CLIENT_ID, CLIENT_SECRET, DEMO_ATHLETE_ID
 
 
 def _subscribe(sandbox, callback):

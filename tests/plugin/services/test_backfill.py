@@ -13,8 +13,9 @@ from plugin.models import Activity, Athlete, Pair
 from plugin.services.backfill import backfill_athlete, preview_activity_count, write_connect_advice
 from plugin.statuses import PairOrigin, PairStatus
 from plugin.strava.ratelimit import RateLimitDeferred
-from tests.conftest import build_app, pg_url_with_schema, queued_tasks
-from tests.support import connect_through_oauth, start_emulator
+from tests.support.apps import build_app, pg_url_with_schema
+from tests.support.tasks import queued_tasks
+from tests.support.servers import connect_through_oauth, start_emulator
 
 ATHLETE = 123456789
 SIGNATURE = "— LiftRun Coach · http://127.0.0.1:5000/settings"

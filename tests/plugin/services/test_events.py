@@ -11,8 +11,8 @@ from sqlalchemy import select
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, InboxEvent, Pair
 from plugin.services.events import process_event, reevaluate_athlete
-from tests.conftest import build_app, pg_url_with_schema
-from tests.support import connect_through_oauth, start_emulator
+from tests.support.apps import build_app, pg_url_with_schema
+from tests.support.servers import connect_through_oauth, start_emulator
 
 ATHLETE = 123456789
 SIGNATURE = "— LiftRun Coach · http://127.0.0.1:5000/settings"

@@ -1,10 +1,9 @@
 import datetime as dt
-import re
 
 import pytest
 
-from tests.conftest import build_app
-from tests.plugin.factories import make_athlete
+from tests.support.apps import build_app
+from tests.support.factories import make_athlete
 
 ATHLETE = 123456789
 
@@ -25,8 +24,3 @@ def new_athlete_app(tmp_path, redis_url, redis_client):
     with app.app_context():
         make_athlete(ATHLETE)
     return app
-
-
-def csrf_token(client, path: str = "/settings") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)

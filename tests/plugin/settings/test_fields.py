@@ -8,9 +8,9 @@ import pytest
 from plugin.coaching import LANGUAGES
 from plugin.extensions import db
 from plugin.models import Athlete
-from tests.conftest import queued_tasks
-from tests.plugin.settings.conftest import csrf_token
-from tests.plugin.factories import login, make_athlete
+from tests.support.tasks import queued_tasks
+from tests.support.forms import csrf_token_from
+from tests.support.factories import login, make_athlete
 
 ATHLETE = 123456789
 REEVALUATE = {"task": "liftrun.reevaluate_athlete", "args": [ATHLETE]}
@@ -47,7 +47,7 @@ def full_form(**changes) -> dict:
 
 
 def post(client, **changes):
-    return client.post("/settings", data={**full_form(**changes), "csrf_token": csrf_token(client)})
+    return client.post("/settings", data={**full_form(**changes), "csrf_token": csrf_token_from(client)})
 
 
 def test_defaults_are_shown(client):
@@ -94,7 +94,7 @@ def test_every_field_is_saved(csrf_app, client, redis_client):
 def test_fields_left_out_of_a_submission_keep_their_values(csrf_app, client):
     post(client, training_status="beginner", lift_types=["", "Crossfit"], window_hours="12")
     before = snapshot(csrf_app)
-    resp = client.post("/settings", data={"goal": "endurance", "csrf_token": csrf_token(client)})
+    resp = client.post("/settings", data={"goal": "endurance", "csrf_token": csrf_token_from(client)})
     assert resp.status_code == 302
     assert snapshot(csrf_app) == {**before, "goal": "endurance"}
 

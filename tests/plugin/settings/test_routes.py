@@ -4,9 +4,9 @@ import pytest
 
 from plugin.extensions import db
 from plugin.models import Athlete
-from tests.conftest import queued_tasks
-from tests.plugin.settings.conftest import csrf_token
-from tests.plugin.factories import login, make_athlete
+from tests.support.tasks import queued_tasks
+from tests.support.forms import csrf_token_from
+from tests.support.factories import login, make_athlete
 
 ATHLETE = 123456789
 
@@ -38,7 +38,7 @@ def test_shows_current_goal(csrf_app):
 def test_saving_goal_with_csrf_token(csrf_app, redis_client):
     client = csrf_app.test_client()
     login(client, ATHLETE)
-    resp = client.post("/settings", data={"goal": "strength", "csrf_token": csrf_token(client)})
+    resp = client.post("/settings", data={"goal": "strength", "csrf_token": csrf_token_from(client)})
     assert resp.status_code == 302
     assert stored(csrf_app, "goal") == "strength"
     assert {"task": "liftrun.reevaluate_athlete", "args": [ATHLETE]} in queued_tasks(redis_client)
@@ -50,7 +50,7 @@ def test_re_evaluation_is_shown_in_progress_until_the_task_ends(csrf_app, redis_
 
     client = csrf_app.test_client()
     login(client, ATHLETE)
-    client.post("/settings", data={"goal": "strength", "csrf_token": csrf_token(client)})
+    client.post("/settings", data={"goal": "strength", "csrf_token": csrf_token_from(client)})
     with csrf_app.test_request_context():
         kinds = [note.kind for note in progress.work_in_progress(db.session.get(Athlete, ATHLETE))]
         assert progress.REEVALUATING in kinds
@@ -64,7 +64,7 @@ def test_re_evaluation_is_shown_in_progress_until_the_task_ends(csrf_app, redis_
 def test_saving_same_goal_does_not_reevaluate(csrf_app, redis_client):
     client = csrf_app.test_client()
     login(client, ATHLETE)
-    client.post("/settings", data={"goal": "general", "csrf_token": csrf_token(client)})
+    client.post("/settings", data={"goal": "general", "csrf_token": csrf_token_from(client)})
     assert queued_tasks(redis_client) == []
 
 
@@ -94,7 +94,7 @@ def test_missing_or_wrong_csrf_is_refused(csrf_app, token):
 def test_bad_values_refuse_the_whole_form(csrf_app, data, field):
     client = csrf_app.test_client()
     login(client, ATHLETE)
-    resp = client.post("/settings", data={**data, "csrf_token": csrf_token(client)})
+    resp = client.post("/settings", data={**data, "csrf_token": csrf_token_from(client)})
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
     assert 'class="error"' in page
@@ -106,7 +106,7 @@ def test_bad_values_refuse_the_whole_form(csrf_app, data, field):
 def test_mode_and_window_are_saved(csrf_app):
     client = csrf_app.test_client()
     login(client, ATHLETE)
-    client.post("/settings", data={"goal": "general", "mode": "preview", "window_hours": "12", "csrf_token": csrf_token(client)})
+    client.post("/settings", data={"goal": "general", "mode": "preview", "window_hours": "12", "csrf_token": csrf_token_from(client)})
     assert stored(csrf_app, "mode") == "preview"
     assert stored(csrf_app, "window_hours") == 12
 
@@ -154,7 +154,7 @@ def test_welcome_goal_alone_sets_goal_and_keeps_everything_else(new_athlete_app,
         settings.window_hours, settings.mode, settings.language = 12, "preview", "de"
         db.session.commit()
     client = welcome_client(new_athlete_app)
-    token = csrf_token(client)
+    token = csrf_token_from(client)
     resp = client.post("/settings", data={"goal": "endurance", "step": "welcome", "csrf_token": token})
     assert resp.status_code == 302
     assert stored(new_athlete_app, "goal") == "endurance"
@@ -170,7 +170,7 @@ def test_welcome_goal_alone_sets_goal_and_keeps_everything_else(new_athlete_app,
 
 def test_welcome_without_a_goal_is_refused_on_the_welcome_step(new_athlete_app):
     client = welcome_client(new_athlete_app)
-    resp = client.post("/settings", data={"step": "welcome", "csrf_token": csrf_token(client)})
+    resp = client.post("/settings", data={"step": "welcome", "csrf_token": csrf_token_from(client)})
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
     assert "one question first" in page and "Nothing was saved" in page
@@ -198,14 +198,14 @@ def test_once_chosen_no_notice_and_no_welcome(csrf_app):
 
 def test_saving_the_full_page_counts_as_choosing(new_athlete_app):
     client = welcome_client(new_athlete_app)
-    token = csrf_token(client, "/settings?all=1")
+    token = csrf_token_from(client, "/settings?all=1")
     assert client.post("/settings", data={"goal": "general", "csrf_token": token}).status_code == 302
     assert chosen_at(new_athlete_app) is not None
 
 
 def test_a_post_without_goal_does_not_mark_it_chosen(new_athlete_app):
     client = welcome_client(new_athlete_app)
-    token = csrf_token(client)
+    token = csrf_token_from(client)
     client.post("/settings", data={"mode": "preview", "csrf_token": token})
     assert chosen_at(new_athlete_app) is None
 
@@ -225,7 +225,7 @@ def test_advanced_settings_are_folded_and_each_section_has_a_save_button(csrf_ap
 def test_a_refused_field_opens_its_folded_section(csrf_app):
     client = csrf_app.test_client()
     login(client, ATHLETE)
-    resp = client.post("/settings", data={"goal": "general", "window_hours": "99", "csrf_token": csrf_token(client)})
+    resp = client.post("/settings", data={"goal": "general", "window_hours": "99", "csrf_token": csrf_token_from(client)})
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
     assert '<details class="section" id="section-pairing" open>' in page

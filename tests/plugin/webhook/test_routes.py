@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, InboxEvent, Pair, Subscription
-from tests.conftest import queued_tasks
-from tests.plugin.factories import make_athlete
+from tests.support.tasks import queued_tasks
+from tests.support.factories import make_athlete
 
 ATHLETE = 123456789
 
@@ -165,7 +165,7 @@ def test_athlete_update_other_than_deauth_is_ignored(app, client, athlete):
 
 
 def test_broker_down_still_stores_and_answers_200(tmp_path, redis_url, caplog):
-    from tests.conftest import build_app
+    from tests.support.apps import build_app
 
     app = build_app(f"sqlite:///{tmp_path / 'x.sqlite'}", "redis://127.0.0.1:1/0")
     with app.app_context():
@@ -208,7 +208,7 @@ def test_a_new_subscription_reaches_every_process_through_the_version_key(tmp_pa
     """Two web processes on one database: a change made through one is seen by the other at its next check."""
     from plugin.services import subscriptions
     from plugin.services.subscriptions import remember_subscription
-    from tests.conftest import build_app
+    from tests.support.apps import build_app
 
     monkeypatch.setattr(subscriptions, "VERSION_CHECK_INTERVAL_S", 0.0)
     url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
@@ -260,7 +260,7 @@ def test_a_row_edited_by_hand_is_seen_after_the_cache_age(app, client, athlete, 
 
 
 def test_redis_down_reads_the_table(tmp_path):
-    from tests.conftest import build_app
+    from tests.support.apps import build_app
 
     app = build_app(f"sqlite:///{tmp_path / 'x.sqlite'}", "redis://127.0.0.1:1/0")
     with app.app_context():
@@ -274,7 +274,7 @@ def test_redis_down_reads_the_table(tmp_path):
 
 @pytest.fixture
 def secret_app(tmp_path, redis_url, redis_client):
-    from tests.conftest import build_app
+    from tests.support.apps import build_app
 
     app = build_app(f"sqlite:///{tmp_path / 'w.sqlite'}", redis_url, STRAVA_WEBHOOK_SECRET="s3cr3t-path")
     with app.app_context():

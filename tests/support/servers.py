@@ -1,4 +1,5 @@
-"""Real servers for tests: a WSGI app on a loopback port in a thread."""
+"""Real servers for tests: a WSGI app on a loopback port in a thread, the Strava emulator, and the
+real OAuth redirect chain between them."""
 
 from __future__ import annotations
 
