@@ -99,8 +99,9 @@ def reevaluate_athlete(self, athlete_id: int) -> str:
         db.session.commit()
     except ReconnectNeeded as err:
         db.session.rollback()
-        log.warning("athlete %s must reconnect before re-evaluation: %s", athlete_id, err)
-        status = EventStatus.IGNORED
+        events.mark_needs_reconnect(athlete_id, f"re-evaluation: {err}")
+        db.session.commit()
+        status = EventStatus.IGNORED  # the marker goes below: the athlete now reads "reconnect"
     except Exception as err:  # noqa: BLE001
         db.session.rollback()
         deferral = _deferral(err)
@@ -148,7 +149,8 @@ def _athlete_task(task, athlete_id: int, work) -> str:
         return "missing" if result is None else "done"
     except ReconnectNeeded as err:
         db.session.rollback()
-        log.warning("athlete %s must reconnect before %s: %s", athlete_id, task.name, err)
+        events.mark_needs_reconnect(athlete_id, f"{task.name}: {err}")
+        db.session.commit()
         return EventStatus.FAILED
     except Exception as err:  # noqa: BLE001 - sorted by kind below
         db.session.rollback()

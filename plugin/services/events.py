@@ -321,15 +321,25 @@ def park(event: InboxEvent, reason: str) -> EventStatus:
     return EventStatus.PARKED
 
 
+def mark_needs_reconnect(athlete_id: int, reason: str) -> None:
+    """Strava refused even a refresh of the athlete's token: only a new OAuth grant helps now.
+
+    The one place that records it, whichever work met the refusal: the
+    athlete's pages then say "reconnect", and their events park until they do
+    (see `unpark_athlete`). The caller commits.
+    """
+    athlete = db.session.get(Athlete, athlete_id)
+    if athlete is not None:
+        athlete.needs_reconnect = True
+    log.warning("athlete %s must reconnect (%s)", athlete_id, reason)
+
+
 def park_athlete(event_id: int, reason: str) -> EventStatus:
     """Strava refused even a refresh: mark the athlete and park this event."""
     event = db.session.get(InboxEvent, event_id)
     if event is None:
         return EventStatus.MISSING
-    athlete = db.session.get(Athlete, event.owner_id)
-    if athlete is not None:
-        athlete.needs_reconnect = True
-    log.warning("athlete %s must reconnect (%s); event %s parked", event.owner_id, reason, event_id)
+    mark_needs_reconnect(event.owner_id, f"{reason}; event {event_id} parked")
     return park(event, "Strava refused our access: reconnect")
 
 
@@ -417,5 +427,5 @@ def mark_failed(event_id: int, error: str) -> None:
 
 __all__ = [
     "DeferReason", "RetryLater", "process_event", "reevaluate_athlete", "pending_event_ids", "prune_inbox",
-    "mark_failed", "park_athlete", "athlete_lock", "ensure_zones", "unpark_athlete", "note_deferral", "error_attempts",
+    "mark_failed", "mark_needs_reconnect", "park_athlete", "athlete_lock", "ensure_zones", "unpark_athlete", "note_deferral", "error_attempts",
 ]

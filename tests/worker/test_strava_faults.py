@@ -215,6 +215,47 @@ def test_token_refused_then_refresh_refused_parks_and_replays_after_reconnect(st
     assert strava.description(run).count(SIGNATURE) == 1
 
 
+def test_refused_refresh_during_re_evaluation_says_reconnect_not_re_evaluating(strava):
+    """The settings save marks "re-evaluating"; a refused refresh in that task must end it in "reconnect"."""
+    from plugin.history import progress
+    from tests.support.factories import login
+    from worker.tasks import reevaluate_athlete
+
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    lift = strava.upload("WeightTraining", now - dt.timedelta(hours=5), 60)
+    run = strava.upload("Run", now - dt.timedelta(hours=3, minutes=30), 40, description="Felt good")
+    assert strava.run(strava.event(lift)) == EventStatus.DONE
+    assert strava.run(strava.event(run)) == EventStatus.DONE
+    advice = strava.description(run)
+    assert advice.count(SIGNATURE) == 1
+
+    login(strava.web, ATHLETE)
+    assert strava.web.post("/settings", data={"goal": "endurance"}).status_code == 302  # a new verdict to write
+    assert "being re-evaluated" in strava.web.get("/settings").get_data(as_text=True)
+    strava.fault(kind="401", athlete_id=ATHLETE)
+    strava.fault(kind="401", endpoint="POST /oauth/token", athlete_id=ATHLETE)
+    reevaluate_athlete.apply(args=[ATHLETE]).get()
+
+    assert strava.calls()["statuses"].get("POST /oauth/token 401") == 1  # the refresh was tried, and refused
+    with strava.app.test_request_context():
+        athlete = db.session.get(Athlete, ATHLETE)
+        assert athlete.needs_reconnect is True
+        assert [note.kind for note in progress.work_in_progress(athlete)] == ["reconnect"]
+    page = strava.web.get("/settings").get_data(as_text=True)
+    assert "Reconnect with Strava" in page and "being re-evaluated" not in page
+    assert strava.description(run) == advice  # nothing written without access
+
+
+def test_refused_refresh_in_the_look_back_marks_the_athlete(strava):
+    from worker.tasks import backfill_athlete
+
+    strava.fault(kind="401", athlete_id=ATHLETE)
+    strava.fault(kind="401", endpoint="POST /oauth/token", athlete_id=ATHLETE)
+    assert backfill_athlete.apply(args=[ATHLETE]).get() == EventStatus.FAILED
+    with strava.app.app_context():
+        assert db.session.get(Athlete, ATHLETE).needs_reconnect is True
+
+
 def test_edit_between_our_read_and_our_write_is_kept(strava, monkeypatch):
     """The athlete types into the run while our task works on it: the PUT is built from a read after the edit."""
     import plugin.strava.gateway as gateway
