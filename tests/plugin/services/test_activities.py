@@ -13,8 +13,8 @@ from stravalib.model import DetailedActivity, SummaryActivity
 from plugin.extensions import db
 from plugin.models import Activity
 from plugin.services.activities import store_strava_activity
-from tests.conftest import build_app, pg_url_with_schema
-from tests.plugin.factories import make_athlete
+from tests.support.apps import build_app, pg_url_with_schema
+from tests.support.factories import make_athlete
 
 ATHLETE = 123456789
 ACTIVITY = 10_000_000_001
