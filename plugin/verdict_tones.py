@@ -23,7 +23,7 @@ VERDICT_TONES = {
     "lift_first_next_time": RISK,
 }
 
-TONE_COLOURS = {GOOD: "#2e7d32", CAUTION: "#e08e00", RISK: "#c62828"}
+TONE_COLOURS = {GOOD: "#2e7d32", CAUTION: "#a65f00", RISK: "#c62828"}
 TONE_LABELS = {
     GOOD: "fits your goal",
     CAUTION: "could be better",

@@ -57,7 +57,8 @@ def is_easy(intensity: str) -> bool | None:
     return None
 
 # What a lift trained, read from its exercise list (rules.md, second edition, point 7).
-LIFT_FOCI = ("lower", "upper", "full", UNKNOWN)
+LOWER, UPPER, FULL = "lower", "upper", "full"
+LIFT_FOCI = (LOWER, UPPER, FULL, UNKNOWN)
 
 # Verdicts whose choice or wording uses the run's intensity: only these carry
 # intensity notes ("not measured", "estimate"); rules.md second edition, point 2.

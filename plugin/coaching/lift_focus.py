@@ -22,11 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .codes import LIFT_FOCI, UNKNOWN
+from .codes import FULL, LIFT_FOCI, LOWER, UNKNOWN, UPPER
 from .config_files import exercise_list_files
 from .errors import ConfigError
 
-LOWER, UPPER, FULL = "lower", "upper", "full"
 REGIONS = ("lower", "upper", "core", "other")  # "other": cardio machines, carries; not counted
 
 # Classification limits (share of working sets on recognised lower-body exercises).

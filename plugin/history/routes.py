@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from plugin.coaching.codes import LIFT_FIRST
+from plugin.coaching.codes import FULL, LIFT_FIRST, LOWER, RUN_FIRST, UPPER
 from plugin.coaching.options import default_rules
 from plugin.extensions import db
 from plugin.history import bp
@@ -38,7 +38,9 @@ STATUS_LABELS = {
     PairStatus.PENDING: "Waiting to be written",
 }
 ORIGIN_LABELS = {PairOrigin.CONNECT: "Judged on connect"}
-ORDER_LABELS = {LIFT_FIRST: "Lift, then run", "run_first": "Run, then lift"}
+ORDER_LABELS = {LIFT_FIRST: "Lift, then run", RUN_FIRST: "Run, then lift"}
+# What the lift trained, as told by its exercise list; a lift without one says nothing.
+FOCUS_LABELS = {LOWER: "Lower body", UPPER: "Upper body", FULL: "Full body"}
 
 
 def format_gap(minutes: int | None) -> str:
@@ -132,7 +134,7 @@ def index():
             "verdict": p.verdict,
             "tone": tone(p.verdict) or "",
             "headline": p.headline or p.verdict.replace("_", " "),
-            "lift_focus": p.lift_focus or "unknown",
+            "lift_focus": FOCUS_LABELS.get(p.lift_focus or ""),
             "advice": p.advice,
             "status": p.status,
             "status_label": STATUS_LABELS.get(p.status, p.status.replace("_", " ")),

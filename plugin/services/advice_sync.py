@@ -27,7 +27,7 @@ from plugin.extensions import db
 from plugin.models import Activity, Athlete, Pair, utcnow
 from plugin.services.activities import store_strava_activity
 from plugin.services.advice_week import week_inputs
-from plugin.statuses import Mode, PairStatus, WriteOutcome
+from plugin.statuses import Mode, PairOrigin, PairStatus, WriteOutcome
 
 log = logging.getLogger(__name__)
 
@@ -108,13 +108,18 @@ def evaluate_stored(athlete: Athlete, rows: list[Activity], **inputs: Any) -> Ev
 
 def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
                rewrite_only_written: bool = False,
-               carry: frozenset[int] = frozenset()) -> tuple[list[Target], SyncReport]:
+               carry: frozenset[int] = frozenset(),
+               about: frozenset[int] = frozenset()) -> tuple[list[Target], SyncReport]:
     """Re-judge pairs whose later activity starts in [start, end], from stored activities only.
 
     Updates the Pair rows in the session and returns the descriptions that
     must change; nothing is read from or written to Strava here. With
     `rewrite_only_written`, only activities that already carry our block are
     targets (a settings change must not write pairs that were only previewed).
+    `about` names the activities the caller's event is about: a pair judged
+    on connect is written only with the athlete's go-ahead, unless an event
+    about one of its own activities arrives (the upload the look back saw
+    first) or a new pair joins it.
     """
     settings = athlete.settings
     window = dt.timedelta(hours=settings.window_hours)
@@ -189,6 +194,9 @@ def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
         if not changed and all(row.status in _SETTLED for row, _ in rows_for_target):
             report.unchanged += 1
             continue
+        if _awaits_go_ahead(rows_for_target, about) and later_id not in touched:
+            report.previewed += len(rows_for_target)
+            continue
         if rewrite_only_written and not already_written:
             for row, _ in rows_for_target:
                 row.status = row.status if row.status != PairStatus.PENDING else PairStatus.PREVIEW
@@ -199,12 +207,21 @@ def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
 
 
 _SETTLED = (PairStatus.WRITTEN, PairStatus.OPTED_OUT, PairStatus.SUPERSEDED)
+
+
+def _awaits_go_ahead(rows: list[tuple[Pair, PairVerdict]], about: frozenset[int]) -> bool:
+    """Every pair of the target is a look-back preview that no event of its own has reached."""
+    return all(
+        row.origin == PairOrigin.CONNECT and row.status == PairStatus.PREVIEW
+        and row.lift_id not in about and row.run_id not in about
+        for row, _ in rows
+    )
 # Re-plans allowed when fresh reads show the stored activities were out of date.
 MAX_REPLANS = 2
 
 
 def sync_range(athlete: Athlete, strava: AthleteStrava, start: dt.datetime, end: dt.datetime, *,
-               rewrite_only_written: bool = False) -> SyncReport:
+               rewrite_only_written: bool = False, about: frozenset[int] = frozenset()) -> SyncReport:
     """Plan from stored activities, then write each changed description (compare before write).
 
     Each write is built from the description as read in this task. When that
@@ -214,7 +231,8 @@ def sync_range(athlete: Athlete, strava: AthleteStrava, start: dt.datetime, end:
     """
     carry: frozenset[int] = frozenset()
     for _ in range(MAX_REPLANS + 1):
-        plan, report = plan_range(athlete, start, end, rewrite_only_written=rewrite_only_written, carry=carry)
+        plan, report = plan_range(athlete, start, end, rewrite_only_written=rewrite_only_written,
+                                  carry=carry, about=about)
         carry = carry | {t.activity_id for t in plan if t.block is None}
         stale = _refresh_targets(athlete, strava, plan)
         if not stale:

@@ -172,7 +172,7 @@ def process_event(event_id: int) -> EventStatus:
         refresh_zones_if_due(work)
         span = learn_change(work)
         if span is not None:
-            work.report = sync_range(athlete, work.strava, *span)
+            work.report = sync_range(athlete, work.strava, *span, about=frozenset({event.object_id}))
         return _finish(event, EventStatus.DONE, "; ".join(work.notes) or None)
 
 

@@ -25,8 +25,8 @@ def add_activity(activity_id, sport_type, start, name=None, timezone="(GMT+01:00
 
 
 def add_pair(lift_id, run_id, later_start, verdict="well_separated", status="written", gap=420, order="lift_first",
-             headline=None, advice=None):
-    db.session.add(Pair(
+             headline=None, advice=None, lift_focus=None):
+    db.session.add(Pair(lift_focus=lift_focus,
         athlete_id=ATHLETE, lift_id=lift_id, run_id=run_id, later_id=run_id if order == "lift_first" else lift_id,
         later_start=later_start, order=order, gap_minutes=gap, tier="good", verdict=verdict, goal="strength",
         headline=headline or verdict.replace("_", " ").capitalize(),
@@ -202,3 +202,15 @@ def test_the_page_loads_only_the_rows_and_weeks_it_shows(sqlite_app, monkeypatch
     assert "Showing the newest 3 of 6 pairs" in text
     assert len(re.findall(r'class="pair-dot"', text)) == 4
     assert sorted(set(loaded)) == [100, 101, 102, 103]  # the old pairs never left the database
+
+
+def test_lift_focus_is_shown_when_the_exercises_told_it(app):
+    with app.app_context():
+        make_athlete(ATHLETE)
+        add_pair(1, 2, NOW - dt.timedelta(days=1), lift_focus="lower")
+        add_pair(3, 4, NOW - dt.timedelta(days=2), lift_focus="unknown")
+        add_pair(5, 6, NOW - dt.timedelta(days=3))
+        db.session.commit()
+    html = page(app)
+    assert html.count("<dt>Lift focus</dt>") == 1
+    assert re.search(r"<dt>Lift focus</dt><dd>Lower body <span", html)

@@ -200,3 +200,54 @@ def test_tasks_run_the_services_and_clear_the_writing_note(tmp_path, redis_url, 
     assert not redis_client.exists(progress.MARKER_KEY.format(kind=progress.WRITING, athlete_id=ATHLETE))
     assert all(description(emulator, run).endswith(SIGNATURE) for run in made["runs"])
     assert tasks.backfill_athlete.apply(args=[1]).get() == "missing"
+
+
+def deliver(product, object_id, event_time):
+    """Play the webhook and the task for one create event."""
+    from plugin.models import InboxEvent
+    from plugin.services.events import process_event
+
+    resp = product.test_client().post("/webhook", json={
+        "object_type": "activity", "object_id": object_id, "aspect_type": "create", "updates": {},
+        "owner_id": ATHLETE, "subscription_id": 1, "event_time": event_time})
+    assert resp.status_code == 200
+    with product.app_context():
+        event_id = db.session.scalar(select(InboxEvent.id).where(InboxEvent.event_time == event_time))
+        process_event(event_id)
+        db.session.commit()
+
+
+def test_a_late_upload_near_previews_does_not_write_them(product, emulator):
+    made = four_weeks(emulator)
+    with product.app_context():
+        backfill_athlete(ATHLETE)
+    requests.delete(f"{emulator.url}/sandbox/api/requests")
+    # An older session uploaded late, inside the range of the day -10 preview but pairing with nothing.
+    yoga = upload(emulator, "Yoga", NOW - dt.timedelta(days=10, hours=3), 30)
+    deliver(product, yoga, 1_000)
+    assert not [c for c in calls(emulator) if c["method"] == "PUT"]
+    with product.app_context():
+        assert preview_activity_count(ATHLETE) == 3
+    assert SIGNATURE not in description(emulator, made["runs"][1])
+
+
+def test_an_upload_the_look_back_saw_first_still_gets_its_advice(product, emulator):
+    made = four_weeks(emulator)
+    lift = upload(emulator, "WeightTraining", NOW - dt.timedelta(hours=3), 50, description="Deadlifts")
+    run = upload(emulator, "Run", NOW - dt.timedelta(hours=1, minutes=50), 30, description="Easy 5k")
+    with product.app_context():
+        backfill_athlete(ATHLETE)  # the look back ran after the upload, before the upload's event
+        assert preview_activity_count(ATHLETE) == 4
+    requests.delete(f"{emulator.url}/sandbox/api/requests")
+    deliver(product, lift, 1_001)
+    deliver(product, run, 1_002)
+    puts = [int(c["path"].rsplit("/", 1)[1]) for c in calls(emulator) if c["method"] == "PUT"]
+    assert puts == [run]
+    assert description(emulator, run).startswith("Easy 5k\n\n")
+    assert description(emulator, run).endswith(SIGNATURE)
+    with product.app_context():
+        assert preview_activity_count(ATHLETE) == 3
+        written = db.session.scalars(select(Pair).where(Pair.run_id == run)).one()
+        assert written.status == PairStatus.WRITTEN
+    for older in made["runs"]:
+        assert SIGNATURE not in description(emulator, older)
