@@ -17,6 +17,7 @@ from plugin.auth import bp
 from plugin.auth.states import MAX_STATE_CHARS, consume_state, issue_state
 from plugin.queue import BACKFILL_ATHLETE, enqueue
 from plugin.services.athletes import REQUIRED_SCOPES, REQUESTED_SCOPES, connect_athlete
+from plugin.public_urls import public_url
 from plugin.strava.client import app_client
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def start():
     session[STATE_KEY] = state
     params = {
         "client_id": current_app.config["STRAVA_CLIENT_ID"],
-        "redirect_uri": f"{current_app.config['PUBLIC_URL']}/auth/strava/callback",
+        "redirect_uri": public_url("auth.callback"),
         "response_type": "code",
         "approval_prompt": "auto",
         "scope": ",".join(REQUESTED_SCOPES),

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
+from plugin.cli.app_context import provide_app
 from plugin.cli.errors import EXIT_INTERNAL, fail
 
 
-def _app():
-    from plugin import create_app
-
-    return create_app()
-
-
-@click.group()
-def subscription() -> None:
+@click.group(cls=AppGroup)
+@click.pass_context
+def subscription(ctx: click.Context) -> None:
     """Create, list or delete the app's Strava push subscription."""
+    provide_app(ctx)
 
 
 @subscription.command()
@@ -27,13 +25,11 @@ def create(callback_url: str | None) -> None:
 
     from plugin.services.subscriptions import create_subscription
 
-    app = _app()
-    with app.app_context():
-        try:
-            row = create_subscription(callback_url)
-        except Fault as err:
-            fail("subscription create", f"Strava refused the subscription: {err}", EXIT_INTERNAL)
-        click.echo(f"created subscription {row.id} → {row.callback_url}")
+    try:
+        row = create_subscription(callback_url)
+    except Fault as err:
+        fail("subscription create", f"Strava refused the subscription: {err}", EXIT_INTERNAL)
+    click.echo(f"created subscription {row.id} → {row.callback_url}")
 
 
 @subscription.command(name="list")
@@ -41,15 +37,13 @@ def list_() -> None:
     """Show the subscriptions Strava has for this app."""
     from plugin.services.subscriptions import list_subscriptions, stored_subscription_ids
 
-    app = _app()
-    with app.app_context():
-        stored = set(stored_subscription_ids())
-        subs = list_subscriptions()
-        if not subs:
-            click.echo("no subscription")
-        for sub in subs:
-            marker = " (stored)" if sub.id in stored else ""
-            click.echo(f"{sub.id}\t{sub.callback_url}{marker}")
+    stored = set(stored_subscription_ids())
+    subs = list_subscriptions()
+    if not subs:
+        click.echo("no subscription")
+    for sub in subs:
+        marker = " (stored)" if sub.id in stored else ""
+        click.echo(f"{sub.id}\t{sub.callback_url}{marker}")
 
 
 @subscription.command()
@@ -60,10 +54,8 @@ def delete(subscription_id: int) -> None:
 
     from plugin.services.subscriptions import delete_subscription
 
-    app = _app()
-    with app.app_context():
-        try:
-            delete_subscription(subscription_id)
-        except Fault as err:
-            fail("subscription delete", f"Strava refused: {err}", EXIT_INTERNAL)
-        click.echo(f"deleted subscription {subscription_id}")
+    try:
+        delete_subscription(subscription_id)
+    except Fault as err:
+        fail("subscription delete", f"Strava refused: {err}", EXIT_INTERNAL)
+    click.echo(f"deleted subscription {subscription_id}")

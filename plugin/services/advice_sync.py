@@ -15,7 +15,6 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, url_for
 from sqlalchemy import or_, select
 from stravalib import Client
 from stravalib.exc import ObjectNotFound
@@ -25,6 +24,7 @@ from plugin.coaching.results import PairVerdict
 from plugin.description_block import is_opted_out, remove_block, render_block, upsert_block
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, Pair, utcnow
+from plugin.public_urls import public_url
 from plugin.services.activities import store_strava_activity
 from plugin.services.advice_week import week_inputs
 from plugin.statuses import Mode, PairOrigin, PairStatus, WriteOutcome
@@ -59,7 +59,7 @@ def engine_options(athlete: Athlete) -> EngineOptions:
 
 def settings_url() -> str:
     """Return the link in every block: PUBLIC_URL's, whether built in a request or in the worker."""
-    return url_for("settings.edit", _external=True, _scheme=current_app.config["PREFERRED_URL_SCHEME"])
+    return public_url("settings.edit")
 
 
 def _activities_between(athlete_id: int, start: dt.datetime, end: dt.datetime) -> list[Activity]:

@@ -23,6 +23,7 @@ from stravalib.model import Subscription as StravaSubscription
 
 from plugin.extensions import db
 from plugin.models import Subscription
+from plugin.public_urls import public_url
 from plugin.strava.client import app_client
 
 log = logging.getLogger(__name__)
@@ -39,9 +40,7 @@ REDIS_BACKOFF_S = 5.0
 
 def callback_url() -> str:
     """PUBLIC_URL/webhook, or PUBLIC_URL/webhook/<secret> when STRAVA_WEBHOOK_SECRET is set."""
-    secret = current_app.config.get("STRAVA_WEBHOOK_SECRET")
-    suffix = f"/{secret}" if secret else ""
-    return f"{current_app.config['PUBLIC_URL']}/webhook{suffix}"
+    return public_url("webhook.receive_event", secret=current_app.config.get("STRAVA_WEBHOOK_SECRET") or None)
 
 
 def new_webhook_secret() -> str:

@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from plugin.cli import main
+from plugin.config import external_url_config
 from tests.support.apps import build_app
 from tests.support.servers import ThreadedServer, start_emulator
 
@@ -51,20 +52,24 @@ def test_create_fails_cleanly_when_verification_fails(stack, monkeypatch):
     assert "error: Strava refused" in result.output
 
 
-def test_create_registers_the_secret_path_when_one_is_set(tmp_path, redis_url, monkeypatch):
-    """The emulator verifies the secret URL through our running web app, as Strava would."""
+def test_create_registers_the_secret_path_when_one_is_set(tmp_path, redis_url):
+    """The emulator verifies the secret URL through our running web app, as Strava would.
+
+    Run through Flask's own CLI runner: the command uses the app it is handed, not the environment.
+    """
+    from plugin.cli.subscription import subscription
+
     secret = "Zx8-q_Lm2.Wv~9rT4kPa"
-    db_url = f"sqlite:///{tmp_path / 'secret.sqlite'}"
     with start_emulator() as emu:
-        app = build_app(db_url, redis_url, STRAVA_BASE_URL=emu.url, STRAVA_WEBHOOK_SECRET=secret)
+        app = build_app(f"sqlite:///{tmp_path / 'secret.sqlite'}", redis_url, STRAVA_BASE_URL=emu.url,
+                        STRAVA_WEBHOOK_SECRET=secret)
         with ThreadedServer(app) as web:
-            for key, value in {"DATABASE_URL": db_url, "STRAVA_BASE_URL": emu.url, "PUBLIC_URL": web.url,
-                               "REDIS_URL": redis_url, "STRAVA_WEBHOOK_SECRET": secret}.items():
-                monkeypatch.setenv(key, value)
-            for key in [k for k in os.environ if k.startswith("STRAVA_CLIENT")]:
-                monkeypatch.delenv(key)
-            created = CliRunner().invoke(main, ["subscription", "create"])
+            app.config.update(external_url_config(web.url), PUBLIC_URL=web.url)
+            runner = app.test_cli_runner()
+            created = runner.invoke(subscription, ["create"])
             assert created.exit_code == 0, created.output
             assert f"→ {web.url}/webhook/{secret}" in created.output
-            listed = CliRunner().invoke(main, ["subscription", "list"])
+            listed = runner.invoke(subscription, ["list"])
             assert f"{web.url}/webhook/{secret} (stored)" in listed.output
+            assert runner.invoke(subscription, ["delete", created.output.split()[2]]).exit_code == 0
+            assert runner.invoke(subscription, ["list"]).output.strip() == "no subscription"
