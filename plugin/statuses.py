@@ -55,3 +55,13 @@ class Mode(StrEnum):
     WRITE = "write"
     PREVIEW = "preview"
     PAUSED = "paused"
+
+
+class DeferReason(StrEnum):
+    """Why an event waits (inbox_events.deferred_reason); the athlete reads it in words."""
+
+    RATE_LIMIT = "rate_limit"
+    ATHLETE_BUSY = "athlete_busy"
+    NOT_READABLE_YET = "not_readable_yet"
+    STRAVA_ERROR = "strava_error"
+    RECONNECT = "reconnect"

@@ -25,7 +25,7 @@ from plugin.extensions import db
 from plugin.history import progress
 from plugin.queue import PROCESS_EVENT, REEVALUATE_ATHLETE
 from plugin.services import events
-from plugin.statuses import EventStatus
+from plugin.statuses import DeferReason, EventStatus
 from plugin.strava.errors import ReconnectNeeded, is_transient
 from plugin.strava.ratelimit import RateLimitDeferred
 
@@ -48,9 +48,9 @@ def _wait(task, err: Exception, countdown: int):
     raise task.retry(countdown=countdown, max_retries=None, exc=err)
 
 
-def _deferral(err: Exception) -> tuple[int, str] | None:
+def _deferral(err: Exception) -> tuple[int, DeferReason] | None:
     if isinstance(err, RateLimitDeferred):
-        return err.countdown, events.DeferReason.RATE_LIMIT
+        return err.countdown, DeferReason.RATE_LIMIT
     if isinstance(err, events.RetryLater):
         return err.countdown, err.reason
     return None
@@ -81,7 +81,7 @@ def process_event(self, event_id: int) -> str:
             if attempts <= MAX_ERROR_RETRIES:
                 countdown = error_backoff(attempts)
                 log.warning("event %s failed (%s); retry %s in %ss", event_id, err, attempts, countdown)
-                events.note_deferral(event_id, countdown, events.DeferReason.STRAVA_ERROR, error=True)
+                events.note_deferral(event_id, countdown, DeferReason.STRAVA_ERROR, error=True)
                 db.session.commit()
                 _wait(self, err, countdown)
             log.error("event %s failed for good after %s attempts: %s", event_id, attempts, err)

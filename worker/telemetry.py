@@ -93,7 +93,8 @@ def _task_crashed(sender=None, **_):
 
 def _reason_label(reason) -> str:
     """Label the retry's cause briefly, with the inbox row's deferral reasons."""
-    from plugin.services.events import DeferReason, RetryLater
+    from plugin.services.events import RetryLater
+    from plugin.statuses import DeferReason
     from plugin.strava.ratelimit import RateLimitDeferred
 
     exc = getattr(reason, "exc", reason)

@@ -1,33 +1,34 @@
 """Per-athlete settings that change how activities are paired and worded.
 
-Defaults are the coach's defaults from config/coaching.toml, read once at
-import so that EngineOptions() means "what the coach configured", not a second
-copy of the numbers in code.
+Defaults are the coach's defaults from config/coaching.toml, read on first
+use (never at import: the engine touches no file until asked) and then kept,
+so that EngineOptions() means "what the coach configured", not a second copy
+of the numbers in code.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 from .codes import TRAINING_STATUSES
 from .errors import EngineInputError
 from .rules import Rules, load_rules
 
-_DEFAULT_RULES = load_rules()
 
-
+@cache
 def default_rules() -> Rules:
-    """Return the thresholds read at import; evaluate() uses them unless given others."""
-    return _DEFAULT_RULES
+    """Return the coach's thresholds, read once; evaluate() uses them unless given others."""
+    return load_rules()
 
 
 @dataclass(frozen=True)
 class EngineOptions:
-    lift_types: frozenset[str] = field(default=_DEFAULT_RULES.lift_types)
-    run_types: frozenset[str] = field(default=_DEFAULT_RULES.run_types)
-    window_hours: float = _DEFAULT_RULES.window_hours
+    lift_types: frozenset[str] = field(default_factory=lambda: default_rules().lift_types)
+    run_types: frozenset[str] = field(default_factory=lambda: default_rules().run_types)
+    window_hours: float = field(default_factory=lambda: default_rules().window_hours)
     language: str = "en"
     training_status: str | None = None
 

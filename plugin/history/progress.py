@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from plugin.extensions import db
 from plugin.models import Athlete, InboxEvent, utcnow
 from plugin.redis_client import get_redis
-from plugin.statuses import EventStatus
+from plugin.statuses import DeferReason, EventStatus
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +31,13 @@ REEVALUATING = "reevaluating"
 MARKER_KEY = "liftrun:progress:{kind}:{athlete_id}"
 MARKER_TTL = dt.timedelta(minutes=20)
 
-# deferred_reason (set by the worker) → what the athlete reads. Matched by keyword
-# so a more specific reason ("rate_limit_15min") still finds its words.
-REASON_WORDS = (
-    ("rate", "waiting for Strava's rate limit"),
-    ("lock", "waiting for another update of yours to finish"),
-    ("busy", "waiting for another update of yours to finish"),
-    ("not_found", "waiting for Strava to make them readable"),
-    ("readable", "waiting for Strava to make them readable"),
-)
+# deferred_reason (set by the worker) → what the athlete reads.
+REASON_WORDS = {
+    DeferReason.RATE_LIMIT: "waiting for Strava's rate limit",
+    DeferReason.ATHLETE_BUSY: "waiting for another update of yours to finish",
+    DeferReason.NOT_READABLE_YET: "waiting for Strava to make them readable",
+    DeferReason.RECONNECT: "waiting for you to reconnect with Strava",
+}
 OTHER_REASON = "waiting to be retried after a Strava error"
 # Events that failed for good are told for a day; after that they are history.
 FAILED_SHOWN_FOR = dt.timedelta(days=1)
@@ -87,11 +85,7 @@ def _plural(count: int, singular: str, plural: str) -> str:
 
 
 def reason_words(reason: str | None) -> str:
-    lowered = (reason or "").lower()
-    for keyword, words in REASON_WORDS:
-        if keyword in lowered:
-            return words
-    return OTHER_REASON
+    return REASON_WORDS.get(reason, OTHER_REASON) if reason else OTHER_REASON
 
 
 def about(seconds: float) -> str:
@@ -141,7 +135,7 @@ def work_in_progress(athlete: Athlete, now: dt.datetime | None = None) -> list[P
         parked = _count_events(athlete.id, EventStatus.PARKED)
         kept = f" {_plural(parked, 'activity waits', 'activities wait')} for it." if parked else ""
         notes.append(ProgressNote(
-            "reconnect", "Strava refused our access, so nothing can be read or written: reconnect to carry on."
+            DeferReason.RECONNECT, "Strava refused our access, so nothing can be read or written: reconnect to carry on."
             + kept,
             action_url=url_for("auth.start"), action_label="Reconnect with Strava",
         ))

@@ -33,7 +33,7 @@ from plugin.models import Activity, Athlete, InboxEvent, utcnow
 from plugin.redis_client import get_redis
 from plugin.services.activities import apply_update_payload, payload_suffices, store_strava_activity
 from plugin.services.advice_sync import MAX_ACTIVITY, SyncReport, forget_activity, reevaluate_recent, sync_range
-from plugin.statuses import EventStatus, Mode
+from plugin.statuses import DeferReason, EventStatus, Mode
 from plugin.strava.client import rate_budget
 from plugin.strava.errors import ObjectNotFound, StravaUnavailable, is_transient
 from plugin.strava.gateway import AthleteStrava
@@ -54,20 +54,10 @@ ZONES_REFRESH = dt.timedelta(days=7)
 CONNECT_LOOK_BACK = dt.timedelta(days=28)
 
 
-class DeferReason:
-    """Why an event waits (stored in inbox_events.deferred_reason, shown to the athlete)."""
-
-    RATE_LIMIT = "rate_limit"
-    ATHLETE_BUSY = "athlete_busy"
-    NOT_READABLE_YET = "not_readable_yet"
-    STRAVA_ERROR = "strava_error"
-    RECONNECT = "reconnect"
-
-
 class RetryLater(Exception):
     """Not now, but not an error either: the event waits `countdown` seconds."""
 
-    def __init__(self, countdown: int, reason: str, detail: str = ""):
+    def __init__(self, countdown: int, reason: DeferReason, detail: str = ""):
         super().__init__(detail or reason)
         self.countdown = countdown
         self.reason = reason
@@ -356,7 +346,7 @@ def unpark_athlete(athlete_id: int) -> list[int]:
     return ids
 
 
-def note_deferral(event_id: int, countdown: int, reason: str, *, error: bool = False) -> int:
+def note_deferral(event_id: int, countdown: int, reason: DeferReason, *, error: bool = False) -> int:
     """Record that the event waits (and, for errors only, count the attempt); the attempts so far."""
     event = db.session.get(InboxEvent, event_id)
     if event is None:

@@ -11,7 +11,7 @@ from plugin.history import progress
 from plugin.history.first_look import EMPTY, FOUND, LOOKING, NO_PAIRS, connect_summary, look_back_line
 from plugin.history.progress import about, reason_words, waiting_notes, work_in_progress
 from plugin.models import Activity, Athlete, InboxEvent, Pair
-from plugin.statuses import EventStatus, PairOrigin, PairStatus
+from plugin.statuses import DeferReason, EventStatus, PairOrigin, PairStatus
 from tests.support.tasks import queued_tasks
 from tests.support.factories import login, make_athlete
 
@@ -80,8 +80,9 @@ def test_waiting_events_grouped_by_reason_with_the_longest_wait():
         return InboxEvent(object_id=object_id, deferred_until=until, deferred_reason=reason)
 
     notes = waiting_notes([
-        event(1, 200, "rate_limit"), event(2, 360, "rate_limit_15min"), event(2, 100, "rate_limit"),
-        event(3, 20, "athlete_lock"), event(4, None, None), event(5, -30, "rate_limit"),
+        event(1, 200, DeferReason.RATE_LIMIT), event(2, 360, DeferReason.RATE_LIMIT),
+        event(2, 100, DeferReason.RATE_LIMIT), event(3, 20, DeferReason.ATHLETE_BUSY), event(4, None, None),
+        event(5, -30, DeferReason.RATE_LIMIT),
     ], NOW)
     assert [n.text for n in notes] == [
         "1 activity waiting for another update of yours to finish, about 1 min",
@@ -91,6 +92,9 @@ def test_waiting_events_grouped_by_reason_with_the_longest_wait():
 
 
 def test_reason_words_and_about():
+    worded = {reason: reason_words(reason) for reason in DeferReason}
+    assert worded.pop(DeferReason.STRAVA_ERROR) == progress.OTHER_REASON
+    assert len(set(worded.values())) == len(worded) and progress.OTHER_REASON not in worded.values()
     assert reason_words("strava_fault") == progress.OTHER_REASON
     assert reason_words(None) == progress.OTHER_REASON
     assert about(1) == "about 1 min" and about(389) == "about 7 min" and about(3 * 3600) == "about 3 h"
