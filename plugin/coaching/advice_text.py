@@ -31,6 +31,7 @@ from .codes import (
     UNKNOWN,
     is_easy,
 )
+from .durations import format_gap
 from .errors import ConfigError
 from .messages import Catalog, fit, one_line, placeholders
 from .rules import Rules
@@ -82,15 +83,6 @@ def protein_grams(weight_kg: float | None, rules: Rules) -> int | None:
     step = rules.protein_round_g
     grams = int(math.floor(weight_kg * rules.protein_g_per_kg / step + 0.5)) * step
     return max(grams, step)
-
-
-def format_gap(gap_s: int) -> str:
-    """"2 h 50 min", "1 h", "45 min" (these unit symbols read the same in every shipped language)."""
-    minutes = gap_s // 60
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h" if not rest else f"{hours} h {rest} min"
 
 
 def _stable_index(seed: str, part: str, count: int) -> int:

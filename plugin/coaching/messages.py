@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from .config_files import message_catalog_files
+from .durations import format_hours, format_number
 from .errors import ConfigError
 from .rules import Rules
 
@@ -106,20 +107,15 @@ class Catalog:
         return self.text("meta", "decimal_separator") or "."
 
 
-def _number(value: float, separator: str) -> str:
-    text = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
-    return text.replace(".", separator)
-
-
 def placeholders(rules: Rules, run_minutes: int, catalog: Catalog) -> dict[str, str]:
     """Values a catalog text may use, so texts follow the configured thresholds."""
     sep = catalog.decimal_separator
 
     def hours(seconds: float) -> str:
-        return _number(seconds / 3600, sep)
+        return format_hours(seconds, sep)
 
     def minutes(seconds: float) -> str:
-        return _number(seconds / 60, sep)
+        return format_number(seconds / 60, sep)
 
     return {
         "run_minutes": str(run_minutes),
@@ -128,7 +124,7 @@ def placeholders(rules: Rules, run_minutes: int, catalog: Catalog) -> dict[str, 
         "close_gap_hours": hours(rules.close_gap_below_s),
         "well_separated_hours": hours(rules.well_separated_from_s),
         "fuel_hours": hours(rules.fuel_below_s),
-        "zone2_percent": _number(round(rules.zone2_max_hr_fraction * 100, 1), sep),
+        "zone2_percent": format_number(round(rules.zone2_max_hr_fraction * 100, 1), sep),
     }
 
 

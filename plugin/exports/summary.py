@@ -13,22 +13,20 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 
+from plugin.coaching.codes import STRENGTH_GOALS, VERDICTS
+from plugin.coaching.durations import format_hours, format_number
 from plugin.coaching.messages import FALLBACK_LANGUAGE, verdict_label
 from plugin.coaching.options import default_rules
 from plugin.exports.analysis import CLOSE_TIERS, Analysis
 from plugin.verdict_tones import TONE_LABELS, tone
 
 
-def _hours(seconds: int) -> str:
-    return f"{seconds / 3600:g}"
-
-
 # The limits come from config/coaching.toml, so a coach's change shows here too.
 _R = default_rules()
-SAME_H, SHORT_H = _hours(_R.same_session_below_s), _hours(_R.short_below_s)
-ACCEPT_H, GOOD_H = _hours(_R.acceptable_below_s), _hours(_R.good_below_s)
-CLOSE_H, SEP_H, FUEL_H = _hours(_R.close_gap_below_s), _hours(_R.well_separated_from_s), _hours(_R.fuel_below_s)
-COOL_MIN, BORDER_MIN = f"{_R.cooldown_ok_max_s / 60:g}", f"{_R.cooldown_borderline_max_s / 60:g}"
+SAME_H, SHORT_H = format_hours(_R.same_session_below_s), format_hours(_R.short_below_s)
+ACCEPT_H, GOOD_H = format_hours(_R.acceptable_below_s), format_hours(_R.good_below_s)
+CLOSE_H, SEP_H, FUEL_H = format_hours(_R.close_gap_below_s), format_hours(_R.well_separated_from_s), format_hours(_R.fuel_below_s)
+COOL_MIN, BORDER_MIN = format_number(_R.cooldown_ok_max_s / 60), format_number(_R.cooldown_borderline_max_s / 60)
 
 TIER_LABELS = {
     "same_session": f"same session (< {SAME_H} h)",
@@ -37,12 +35,6 @@ TIER_LABELS = {
     "good": f"good ({ACCEPT_H} to < {GOOD_H} h)",
     "ideal": f"ideal (>= {GOOD_H} h)",
 }
-VERDICT_ORDER = (
-    "cooldown_ok", "cooldown_borderline", "interference_risk", "warmup_ok",
-    "lift_first_next_time", "fits_goal_lift_first", "fits_goal_run_first",
-    "keep_second_easy", "acceptable_gap", "well_separated",
-)
-STRENGTH_GOALS = ("strength", "hypertrophy")
 
 
 def verdict_words(verdict: str) -> str:
@@ -202,7 +194,7 @@ def render(s: Summary) -> str:
             lines.append(f"  {label:<26} {n:>5}  {_share(n, s.pairs):>4}")
         lines.append("")
         lines.append("Verdicts:")
-        shown = [(verdict_words(v), s.verdicts[v]) for v in VERDICT_ORDER if s.verdicts[v]]
+        shown = [(verdict_words(v), s.verdicts[v]) for v in VERDICTS if s.verdicts[v]]
         width = max((len(words) for words, _ in shown), default=0)
         for words, n in shown:
             lines.append(f"  {words:<{width}} {n:>5}  {_share(n, s.pairs):>4}")

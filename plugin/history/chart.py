@@ -23,6 +23,7 @@ from html import escape
 from markupsafe import Markup
 
 from plugin.coaching.codes import STRENGTH_GOALS
+from plugin.coaching.durations import format_gap, format_number
 from plugin.coaching.rules import Rules
 from plugin.history.summary import week_start
 from plugin.verdict_tones import CAUTION, GOOD, RISK, TONE_COLOURS, TONE_LABELS, TONES, colour, tone
@@ -81,17 +82,6 @@ def chart_range(now: dt.datetime, zone: dt.tzinfo, weeks: int) -> tuple[dt.datet
     return as_utc(first), as_utc(end)
 
 
-def _fmt_hours(hours: float) -> str:
-    return f"{hours:g}"
-
-
-def _fmt_gap(minutes: int) -> str:
-    hours, mins = divmod(int(minutes), 60)
-    if not hours:
-        return f"{mins} min"
-    return f"{hours} h {mins:02d} min" if mins else f"{hours} h"
-
-
 def _tick_step(top: float) -> int:
     for step in (1, 2, 3, 6, 12, 24):
         if top / step <= 6:
@@ -125,7 +115,7 @@ def render_gap_chart(points: list[ChartPoint], *, now: dt.datetime, zone: dt.tzi
     summary = (
         f"Gap between lift and run, in hours, for {len(shown)} pair{'' if len(shown) == 1 else 's'} "
         f"from {first_day.day} {first_day:%b} to {last_day.day} {last_day:%b %Y}. Recommended for your goal: at least "
-        f"{_fmt_hours(recommended)} h; {met} of {len(shown)} at or above it."
+        f"{format_number(recommended)} h; {met} of {len(shown)} at or above it."
     )
 
     out: list[str] = [
@@ -159,12 +149,12 @@ def render_gap_chart(points: list[ChartPoint], *, now: dt.datetime, zone: dt.tzi
     out.append(f'<line class="recommended" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{ry:.1f}" y2="{ry:.1f}" '
                f'stroke="#1f2328" stroke-width="1.5" stroke-dasharray="6 4"/>')
     out.append(f'<text x="{LEFT + plot_w - 4}" y="{ry - 5:.1f}" text-anchor="end" fill="#1f2328" font-weight="600">'
-               f'recommended ≥ {_fmt_hours(recommended)} h</text>')
+               f'recommended ≥ {format_number(recommended)} h</text>')
     # The pairs.
     for p in shown:
         hours = p.gap_minutes / 60
         verdict_tone = tone(p.verdict)
-        label = f"{p.start.astimezone(zone):%a %d %b}: gap {_fmt_gap(p.gap_minutes)}"
+        label = f"{p.start.astimezone(zone):%a %d %b}: gap {format_gap(p.gap_minutes * 60)}"
         if p.headline:
             label += f" — {p.headline}"
         if verdict_tone:

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from plugin.coaching.codes import FULL, LIFT_FIRST, LOWER, RUN_FIRST, UPPER
+from plugin.coaching.durations import format_gap as format_gap_seconds
 from plugin.coaching.options import default_rules
 from plugin.extensions import db
 from plugin.history import bp
@@ -48,10 +49,7 @@ def format_gap(minutes: int | None) -> str:
         return "unknown"
     if minutes <= 0:
         return "none (they overlap or follow at once)"
-    hours, mins = divmod(int(minutes), 60)
-    if not hours:
-        return f"{mins} min"
-    return f"{hours} h {mins:02d} min" if mins else f"{hours} h"
+    return format_gap_seconds(int(minutes) * 60)
 
 
 def format_local(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
