@@ -21,6 +21,7 @@ import redis as redis_lib
 import requests
 import sqlalchemy as sa
 
+from plugin.config import external_url_config
 from tests.support.apps import REDIS_BASE, build_app, pg_engine, pg_url_with_schema
 from tests.support.servers import ThreadedServer, start_emulator
 
@@ -77,7 +78,7 @@ class Stack:
         app = build_app(self.database_url, BROWSER_REDIS_URL, TESTING=False, WTF_CSRF_ENABLED=True,
                         SECRET_KEY=SECRET_KEY, STRAVA_BASE_URL=self.emu, PUBLIC_URL="http://placeholder.invalid")
         self.web = ThreadedServer(app)
-        app.config["PUBLIC_URL"] = self.web.url
+        app.config.update(external_url_config(self.web.url), PUBLIC_URL=self.web.url)
         self.web.__enter__()
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("STRAVA_", "SANDBOX_"))},
