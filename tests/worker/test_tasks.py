@@ -15,7 +15,7 @@ from plugin.extensions import db
 from plugin.models import InboxEvent
 from tests.support.apps import build_app
 from tests.support.tasks import queued_tasks
-from tests.support.factories import make_athlete
+from tests.support.factories import make_athlete, make_inbox_event
 
 ATHLETE = 123456789
 
@@ -32,9 +32,7 @@ def app(tmp_path, redis_url, redis_client):
 
 def add_event(app, object_id: int, age: dt.timedelta) -> int:
     with app.app_context():
-        event = InboxEvent(object_type="activity", object_id=object_id, aspect_type="create", owner_id=ATHLETE,
-                           event_time=object_id, received_at=dt.datetime.now(dt.timezone.utc) - age)
-        db.session.add(event)
+        event = make_inbox_event(object_id, received_at=dt.datetime.now(dt.timezone.utc) - age)
         db.session.commit()
         return event.id
 

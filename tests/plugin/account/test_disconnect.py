@@ -14,11 +14,11 @@ from plugin.services.athletes import disconnect_athlete, written_activity_ids
 from plugin.services.backfill import backfill_athlete, write_connect_advice
 from plugin.statuses import Mode, PairStatus
 from plugin.strava.ratelimit import RateLimitDeferred
+from tests.plugin.account.rows import ATHLETE, add_rows, counts
 from tests.support.apps import build_app
-from tests.support.tasks import queued_tasks
-from tests.plugin.account.test_routes import ATHLETE, add_rows, counts
 from tests.support.factories import login, make_athlete
 from tests.support.servers import connect_through_oauth, start_emulator
+from tests.support.tasks import queued_tasks
 
 NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 SIGNATURE = "— LiftRun Coach · http://127.0.0.1:5000/settings"

@@ -1,44 +1,14 @@
-import datetime as dt
 import json
 import logging
 
 import pytest
 import requests
-from sqlalchemy import func, select
 
-from plugin.extensions import db
-from plugin.models import Activity, Athlete, AthleteSettings, InboxEvent, Pair
+from tests.plugin.account.rows import ATHLETE, OTHER, add_rows, counts
 from tests.support.apps import build_app
 from tests.support.factories import login, make_athlete
 from tests.support.forms import csrf_token_from
 from tests.support.servers import connect_through_oauth, start_emulator
-
-ATHLETE = 123456789
-OTHER = 987654321
-NOW = dt.datetime(2024, 3, 13, 12, tzinfo=dt.timezone.utc)
-TABLES = ((Athlete, Athlete.id), (AthleteSettings, AthleteSettings.athlete_id), (Activity, Activity.athlete_id),
-          (Pair, Pair.athlete_id), (InboxEvent, InboxEvent.owner_id))
-
-
-def add_rows(athlete_id):
-    db.session.add(Activity(id=athlete_id * 10 + 1, athlete_id=athlete_id, name="Lift", sport_type="WeightTraining",
-                            start_date=NOW, elapsed_time=3600))
-    db.session.add(Activity(id=athlete_id * 10 + 2, athlete_id=athlete_id, name="Run", sport_type="Run",
-                            start_date=NOW + dt.timedelta(hours=2), elapsed_time=1800))
-    db.session.add(Pair(athlete_id=athlete_id, lift_id=athlete_id * 10 + 1, run_id=athlete_id * 10 + 2,
-                        later_id=athlete_id * 10 + 2, later_start=NOW + dt.timedelta(hours=2), order="lift_first",
-                        gap_minutes=60, tier="short", verdict="interference_risk", goal="strength",
-                        headline="Long run right after lifting", advice="Separate them next time.", status="written"))
-    db.session.add(InboxEvent(object_type="activity", object_id=athlete_id * 10 + 2, aspect_type="create",
-                              owner_id=athlete_id, event_time=1_700_000_000, status="done"))
-    db.session.commit()
-
-
-def counts(app, athlete_id):
-    with app.app_context():
-        return {model.__tablename__: db.session.scalar(select(func.count()).select_from(model).where(column == athlete_id))
-                for model, column in TABLES}
-
 
 @pytest.fixture
 def csrf_app(tmp_path, redis_url, redis_client):

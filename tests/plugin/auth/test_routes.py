@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from plugin.extensions import db
 from plugin.models import Athlete
 from tests.support.apps import build_app
+from tests.support.factories import login, make_activity, make_athlete
 from tests.support.servers import connect_through_oauth, start_emulator
 
 ATHLETE = 123456789
@@ -216,14 +217,11 @@ def test_malformed_callback_queries_are_refused(product, emulator, extra):
 
 
 def test_one_athlete_never_sees_another(product, emulator):
-    from plugin.models import Activity
-    from tests.support.factories import login, make_athlete
-
     with product.app_context():
         make_athlete(111)
         make_athlete(222)
-        db.session.add(Activity(id=9_111_000_001, athlete_id=111, sport_type="Run", name="Mine-111"))
-        db.session.add(Activity(id=9_222_000_001, athlete_id=222, sport_type="Run", name="Theirs-222"))
+        make_activity(9_111_000_001, athlete_id=111, name="Mine-111")
+        make_activity(9_222_000_001, athlete_id=222, name="Theirs-222")
         db.session.commit()
     client = product.test_client()
     login(client, 111)

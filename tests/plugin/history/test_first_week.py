@@ -10,10 +10,10 @@ from plugin.extensions import db
 from plugin.history import progress
 from plugin.history.first_look import EMPTY, FOUND, LOOKING, NO_PAIRS, connect_summary, look_back_line
 from plugin.history.progress import about, reason_words, waiting_notes, work_in_progress
-from plugin.models import Activity, Athlete, InboxEvent, Pair
+from plugin.models import Athlete, InboxEvent, Pair
 from plugin.statuses import DeferReason, EventStatus, PairOrigin, PairStatus
+from tests.support.factories import login, make_activity, make_athlete, make_inbox_event, make_pair
 from tests.support.tasks import queued_tasks
-from tests.support.factories import login, make_athlete
 
 ATHLETE = 123456789
 UTC = dt.timezone.utc
@@ -21,18 +21,15 @@ NOW = dt.datetime.now(UTC).replace(microsecond=0)
 
 
 def add_activity(activity_id, sport_type, start):
-    db.session.add(Activity(id=activity_id, athlete_id=ATHLETE, name=f"{sport_type} {activity_id}",
-                            sport_type=sport_type, start_date=start, elapsed_time=3600, moving_time=3600))
+    make_activity(activity_id, sport_type, start, name=f"{sport_type} {activity_id}", minutes=60, moving_time=3600)
 
 
 def add_pair(lift_id, run_id, start, verdict="well_separated", status=PairStatus.PREVIEW,
              origin=PairOrigin.CONNECT, goal="general"):
     add_activity(lift_id, "WeightTraining", start - dt.timedelta(hours=8))
     add_activity(run_id, "Run", start)
-    db.session.add(Pair(athlete_id=ATHLETE, lift_id=lift_id, run_id=run_id, later_id=run_id, later_start=start,
-                        order="lift_first", gap_minutes=420, tier="separate", verdict=verdict, goal=goal,
-                        headline=verdict.replace("_", " ").capitalize(), advice=f"Advice {run_id}.",
-                        status=status, origin=origin))
+    make_pair(lift_id, run_id, later_start=start, verdict=verdict, goal=goal, status=status, origin=origin,
+              headline=verdict.replace("_", " ").capitalize(), advice=f"Advice {run_id}.")
 
 
 def looked_back(days_ago_pairs=(2, 9, 16), verdicts=None, **settings):
@@ -199,13 +196,10 @@ def test_waiting_events_and_refused_access_are_shown(app):
         athlete = looked_back()
         athlete.needs_reconnect = True
         for object_id in (101, 103):
-            db.session.add(InboxEvent(object_type="activity", object_id=object_id, aspect_type="create",
-                                      owner_id=ATHLETE, event_time=object_id, status=EventStatus.PENDING,
-                                      deferred_until=dt.datetime.now(UTC) + dt.timedelta(minutes=5, seconds=30),
-                                      deferred_reason="rate_limit"))
-        db.session.add(InboxEvent(object_type="activity", object_id=9, aspect_type="create", owner_id=ATHLETE,
-                                  event_time=9, status=EventStatus.DONE,
-                                  deferred_until=NOW + dt.timedelta(minutes=5), deferred_reason="rate_limit"))
+            make_inbox_event(object_id, status=EventStatus.PENDING, deferred_reason="rate_limit",
+                             deferred_until=dt.datetime.now(UTC) + dt.timedelta(minutes=5, seconds=30))
+        make_inbox_event(9, status=EventStatus.DONE, deferred_until=NOW + dt.timedelta(minutes=5),
+                         deferred_reason="rate_limit")
         db.session.commit()
     text = history(app)
     assert "2 activities waiting for Strava&#39;s rate limit, about 6 min" in text
@@ -251,9 +245,7 @@ def test_parked_and_failed_events_are_counted_for_the_athlete(app):
         old = dt.datetime.now(UTC) - dt.timedelta(days=3)
         for object_id, status, received in ((1, EventStatus.PARKED, None), (2, EventStatus.PARKED, None),
                                             (3, EventStatus.FAILED, None), (4, EventStatus.FAILED, old)):
-            db.session.add(InboxEvent(object_type="activity", object_id=object_id, aspect_type="create",
-                                      owner_id=ATHLETE, event_time=object_id, status=status,
-                                      **({"received_at": received} if received else {})))
+            make_inbox_event(object_id, status=status, **({"received_at": received} if received else {}))
         db.session.commit()
         with app.test_request_context():
             notes = {note.kind: note.text for note in work_in_progress(athlete)}

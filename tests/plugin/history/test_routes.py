@@ -5,8 +5,8 @@ import pytest
 
 from plugin.extensions import db
 from plugin.history import routes as history_routes
-from plugin.models import Activity, Pair
-from tests.support.factories import login, make_athlete
+from plugin.models import Pair
+from tests.support.factories import login, make_activity, make_athlete, make_pair
 
 ATHLETE = 123456789
 UTC = dt.timezone.utc
@@ -20,18 +20,15 @@ def frozen_now(monkeypatch):
 
 
 def add_activity(activity_id, sport_type, start, name=None, timezone="(GMT+01:00) Europe/Berlin", minutes=60):
-    db.session.add(Activity(id=activity_id, athlete_id=ATHLETE, name=name or sport_type, sport_type=sport_type,
-                            start_date=start, timezone=timezone, elapsed_time=minutes * 60, moving_time=minutes * 60))
+    make_activity(activity_id, sport_type, start, name=name or sport_type, timezone=timezone, minutes=minutes,
+                  moving_time=minutes * 60)
 
 
-def add_pair(lift_id, run_id, later_start, verdict="well_separated", status="written", gap=420, order="lift_first",
-             headline=None, advice=None, lift_focus=None):
-    db.session.add(Pair(lift_focus=lift_focus,
-        athlete_id=ATHLETE, lift_id=lift_id, run_id=run_id, later_id=run_id if order == "lift_first" else lift_id,
-        later_start=later_start, order=order, gap_minutes=gap, tier="good", verdict=verdict, goal="strength",
-        headline=headline or verdict.replace("_", " ").capitalize(),
-        advice=advice or f"Advice for {lift_id}/{run_id}.", status=status,
-    ))
+def add_pair(lift_id, run_id, later_start, verdict="well_separated", gap=420, headline=None, advice=None, **fields):
+    """Add a strength athlete's pair whose headline and advice name it."""
+    make_pair(lift_id, run_id, later_start=later_start, verdict=verdict, gap_minutes=gap, goal="strength",
+              headline=headline or verdict.replace("_", " ").capitalize(),
+              advice=advice or f"Advice for {lift_id}/{run_id}.", **fields)
 
 
 def page(app, athlete=ATHLETE):
@@ -109,9 +106,7 @@ def test_time_zone_setting_wins_and_utc_is_the_fallback(app):
     assert "Tue 12 Mar 2024, 19:30" in page(app)
     with app.app_context():
         make_athlete(ATHLETE + 1)
-        db.session.add(Pair(athlete_id=ATHLETE + 1, lift_id=1, run_id=2, later_id=2, later_start=late, order="lift_first",
-                            gap_minutes=400, tier="good", verdict="well_separated", goal="general",
-                            headline="Well separated", advice="x", status="written"))
+        make_pair(1, 2, athlete_id=ATHLETE + 1, later_start=late, headline="Well separated", advice="x")
         db.session.commit()
     text = page(app, ATHLETE + 1)
     assert "Tue 12 Mar 2024, 23:30" in text and "times in UTC" in text
@@ -121,9 +116,7 @@ def test_only_own_pairs(app):
     with app.app_context():
         make_athlete(ATHLETE)
         make_athlete(ATHLETE + 1)
-        db.session.add(Pair(athlete_id=ATHLETE + 1, lift_id=1, run_id=2, later_id=2, later_start=NOW, order="lift_first",
-                            gap_minutes=400, tier="good", verdict="well_separated", goal="general",
-                            headline="Someone else's pair", advice="x", status="written"))
+        make_pair(1, 2, athlete_id=ATHLETE + 1, later_start=NOW, headline="Someone else's pair", advice="x")
         db.session.commit()
     text = page(app)
     assert "Someone else" not in text and "No pairs yet" in text

@@ -9,15 +9,13 @@ from plugin.models import InboxEvent
 from plugin.ops import heartbeat
 from plugin.strava.ratelimit import SHORT_KEY
 from tests.support.apps import build_app
-from tests.support.factories import make_athlete
+from tests.support.factories import make_athlete, make_inbox_event
 
 def add_event(object_id: int, status: str, received_ago: dt.timedelta, error: str | None = None) -> int:
     # Now, not at import: the full suite collects this module minutes before it runs.
     now = dt.datetime.now(dt.timezone.utc)
-    event = InboxEvent(object_type="activity", object_id=object_id, aspect_type="create", owner_id=42,
-                       event_time=object_id, status=status, error=error, received_at=now - received_ago,
-                       processed_at=None if status == "pending" else now - received_ago)
-    db.session.add(event)
+    event = make_inbox_event(object_id, owner_id=42, status=status, error=error, received_at=now - received_ago,
+                             processed_at=None if status == "pending" else now - received_ago)
     db.session.commit()
     return event.id
 

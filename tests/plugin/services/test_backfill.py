@@ -15,6 +15,7 @@ from plugin.statuses import PairOrigin, PairStatus
 from plugin.strava.ratelimit import RateLimitDeferred
 from tests.support.apps import build_app, pg_url_with_schema
 from tests.support.tasks import queued_tasks
+from tests.support.factories import make_pair
 from tests.support.servers import connect_through_oauth, start_emulator
 
 ATHLETE = 123456789
@@ -153,10 +154,8 @@ def test_write_stops_when_the_budget_runs_out_and_resumes_without_writing_twice(
 def test_look_back_leaves_pairs_an_event_already_judged(product, emulator):
     made = four_weeks(emulator)
     with product.app_context():
-        known = Pair(athlete_id=ATHLETE, lift_id=made["lifts"][0], run_id=made["runs"][0], later_id=made["runs"][0],
-                     order="lift_first", gap_minutes=10, tier="short", verdict="cooldown_ok", goal="general",
-                     status=PairStatus.WRITTEN)
-        db.session.add(known)
+        make_pair(made["lifts"][0], made["runs"][0], gap_minutes=10, tier="short", verdict="cooldown_ok",
+                  status=PairStatus.WRITTEN)
         db.session.commit()
         assert backfill_athlete(ATHLETE).pairs == 2
         kept = db.session.scalars(select(Pair).where(Pair.run_id == made["runs"][0])).one()

@@ -10,7 +10,7 @@ from plugin.extensions import db
 from plugin.models import Athlete
 from tests.support.tasks import queued_tasks
 from tests.support.forms import csrf_token_from
-from tests.support.factories import login, make_athlete
+from tests.support.factories import login, make_athlete, make_pair
 
 ATHLETE = 123456789
 REEVALUATE = {"task": "liftrun.reevaluate_athlete", "args": [ATHLETE]}
@@ -230,12 +230,8 @@ def test_time_zone_is_not_verdict_relevant_and_automatic_clears_it(csrf_app, cli
 
 
 def test_chosen_time_zone_is_used_by_the_history(csrf_app, client):
-    from plugin.models import Pair
-
     with csrf_app.app_context():
-        db.session.add(Pair(athlete_id=ATHLETE, lift_id=1, run_id=2, later_id=2, order="lift_first", gap_minutes=30,
-                            tier="same_session", verdict="interference_risk", goal="strength", status="written",
-                            later_start=dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.timezone.utc)))
+        make_pair(1, 2, later_start=dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.timezone.utc))
         db.session.commit()
     post(client, timezone="Asia/Tokyo")
     page = client.get("/history").get_data(as_text=True)

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, InboxEvent, Pair, Subscription
+from tests.support.factories import make_activity, make_athlete, make_pair
 from tests.support.tasks import queued_tasks
-from tests.support.factories import make_athlete
 
 ATHLETE = 123456789
 
@@ -132,12 +132,9 @@ def test_deauthorization_deletes_everything_about_the_athlete(app, client, athle
     other = 555
     with app.app_context():
         make_athlete(other)
-        db.session.add(Activity(id=1, athlete_id=ATHLETE, sport_type="Run"))
-        db.session.add(Activity(id=2, athlete_id=other, sport_type="Run"))
-        db.session.add(
-            Pair(athlete_id=ATHLETE, lift_id=3, run_id=1, later_id=1, order="lift_first", gap_minutes=5,
-                 tier="same_session", verdict="cooldown_ok", goal="strength")
-        )
+        make_activity(1, athlete_id=ATHLETE)
+        make_activity(2, athlete_id=other)
+        make_pair(3, 1, athlete_id=ATHLETE)
         db.session.commit()
     client.post("/webhook", json=event())
     resp = client.post(
