@@ -247,7 +247,8 @@ class _Renderer:
         return min(texts, key=len) if shortest else texts[0]
 
 
-def compose(facts: TextFacts, rules: Rules, catalog: Catalog) -> tuple[str, str]:
+def compose(facts: TextFacts, rules: Rules, catalog: Catalog, *,
+            signature_chars: int | None = None) -> tuple[str, str]:
     """(headline, advice) for one pair, within the block's length budget.
 
     The pair's own wordings come first; only when they would not fit are the
@@ -255,13 +256,14 @@ def compose(facts: TextFacts, rules: Rules, catalog: Catalog) -> tuple[str, str]
     catalog's compact forms; only an edited catalog that still runs long is cut.
     """
     words = _Renderer(facts, rules, catalog)
+    signature = rules.signature_budget_chars if signature_chars is None else signature_chars
     if words.verdict_text("headline") is None:
         raise ConfigError(f"message catalog has no headline for {facts.verdict}")
 
     def headline_and_budget(shortest: bool) -> tuple[str, int]:
         headline = fit(_capitalised(_present(words.verdict_text("headline", shortest), "headline")), rules.max_headline_chars)
         return headline, min(rules.max_advice_chars,
-                             rules.max_block_chars - rules.signature_budget_chars - 2 - len(headline))
+                             rules.max_block_chars - signature - 2 - len(headline))
 
     repeat = facts.repeat_weekday is not None and words.verdict_text("again") is not None
 

@@ -129,6 +129,7 @@ def _judge(lift: Activity, run: Activity, goal: str, hr_zones: HrZones | None, m
         ),
         rules,
         catalog,
+        signature_chars=options.signature_chars,
     )
     history.add(later.start, verdict, gap)
     return PairVerdict(

@@ -31,6 +31,10 @@ class EngineOptions:
     window_hours: float = field(default_factory=lambda: default_rules().window_hours)
     language: str = "en"
     training_status: str | None = None
+    # Length of the signature line the caller will put under the advice (its link is the
+    # deployment's): the block keeps to max_block_chars whatever PUBLIC_URL is. None: the
+    # coach's signature_budget_chars.
+    signature_chars: int | None = None
 
     def __post_init__(self) -> None:
         # Callers build options from JSON or form data; accept any iterable of
@@ -70,3 +74,6 @@ class EngineOptions:
             raise EngineInputError(
                 f"unknown training_status {self.training_status!r} "
                 f"(expected one of: {', '.join(TRAINING_STATUSES)})")
+        sig = self.signature_chars
+        if sig is not None and (isinstance(sig, bool) or not isinstance(sig, int) or sig < 0):
+            raise EngineInputError(f"signature_chars must be a non-negative whole number, got {sig!r}")

@@ -21,7 +21,7 @@ from stravalib.exc import ObjectNotFound
 
 from plugin.coaching import EngineOptions, Evaluation, evaluate
 from plugin.coaching.results import PairVerdict
-from plugin.description_block import is_opted_out, remove_block, render_block, upsert_block
+from plugin.description_block import is_opted_out, remove_block, render_block, signature_line, upsert_block
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, Pair, utcnow
 from plugin.public_urls import public_url
@@ -54,6 +54,7 @@ def engine_options(athlete: Athlete) -> EngineOptions:
         window_hours=s.window_hours,
         language=s.language or "en",
         training_status=s.training_status,
+        signature_chars=len(signature_line(settings_url())),
     )
 
 

@@ -42,12 +42,13 @@ class Scenario:
         build = lift_then_run if self.order == "lift_first" else run_then_lift
         return build(self.gap_s, self.run_minutes * M, hr=self.hr)
 
-    def evaluate(self, **extra):
+    def evaluate(self, signature_chars=None, **extra):
         zones = ZONES if self.setup == "athlete_zones" else None
         max_hr = MAX_HR if self.setup == "max_hr_only" else None
         pair, = evaluate(self.activities(), self.goal, zones=zones, max_hr=max_hr,
                          weight_kg=self.weight_kg,
-                         options=EngineOptions(language=self.language), **extra).pairs
+                         options=EngineOptions(language=self.language, signature_chars=signature_chars),
+                         **extra).pairs
         return pair
 
 

@@ -19,7 +19,7 @@ from plugin.coaching.advice_text import format_gap
 from plugin.coaching.codes import INTENSITY_VERDICTS, NO_FUEL_VERDICTS
 from plugin.coaching.messages import Catalog
 from plugin.coaching.options import default_rules
-from plugin.description_block import render_block
+from plugin.description_block import render_block, signature_line
 
 from .builders import H, M, ZONES, lift, lift_then_run, run, run_then_lift
 from .matrix import MAX_HR, judged
@@ -300,6 +300,20 @@ def test_7_lift_focus_changes_the_text_not_the_verdict(language):
         for pair in (upper, legs):
             block = render_block(pair.advice, LONGER_SETTINGS, headline=pair.headline)
             assert len(block) <= 400 and "…" not in block, block
+
+
+def test_a_long_public_url_still_gives_a_block_within_400_characters():
+    """The engine is told the real signature's length, so a long deployment URL shortens the advice."""
+    long_url = "https://coach.liftrun-for-our-running-and-lifting-club.example.org/members/area/settings"
+    signature = len(signature_line(long_url))
+    assert signature > 56  # longer than the coach's default budget
+    for scenario, default in MATRIX[::5]:
+        pair = scenario.evaluate(signature_chars=signature)
+        block = render_block(pair.advice, long_url, headline=pair.headline)
+        assert len(block) <= 400, (scenario, len(block), block)
+        assert len(pair.advice) <= len(default.advice)
+    short = MATRIX[0][0].evaluate(signature_chars=len(signature_line(SANDBOX_SETTINGS)))
+    assert short == MATRIX[0][1]  # a signature within the budget changes nothing
 
 
 # 8. Not the same words every day ---------------------------------------------------------------

@@ -120,3 +120,9 @@ def test_bad_options(options, match):
 
 def test_engine_input_error_is_a_value_error():
     assert issubclass(EngineInputError, ValueError)
+
+
+@pytest.mark.parametrize("value", [-1, 2.5, True, "56"])
+def test_signature_length_must_be_a_whole_number(value):
+    with pytest.raises(EngineInputError, match="signature_chars"):
+        evaluate([], "general", options=EngineOptions(signature_chars=value))
