@@ -256,7 +256,9 @@ def compose(facts: TextFacts, rules: Rules, catalog: Catalog, *,
     catalog's compact forms; only an edited catalog that still runs long is cut.
     """
     words = _Renderer(facts, rules, catalog)
-    signature = rules.signature_budget_chars if signature_chars is None else signature_chars
+    # A longer signature than the coach budgeted for shortens the advice; a shorter one
+    # changes nothing, so the product and `liftrun advise` word a pair alike.
+    signature = max(rules.signature_budget_chars, signature_chars or 0)
     if words.verdict_text("headline") is None:
         raise ConfigError(f"message catalog has no headline for {facts.verdict}")
 

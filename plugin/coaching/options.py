@@ -32,8 +32,8 @@ class EngineOptions:
     language: str = "en"
     training_status: str | None = None
     # Length of the signature line the caller will put under the advice (its link is the
-    # deployment's): the block keeps to max_block_chars whatever PUBLIC_URL is. None: the
-    # coach's signature_budget_chars.
+    # deployment's): the block keeps to max_block_chars whatever PUBLIC_URL is. Up to the
+    # coach's signature_budget_chars (or None) it changes nothing.
     signature_chars: int | None = None
 
     def __post_init__(self) -> None:
