@@ -7,10 +7,15 @@ uploaded in the emulator, their webhook events posted to the product, faults
 cast through the emulator's admin API (or processes killed / stopped), and
 waits until the inbox settles. Printed per scenario: events sent, completed,
 still waiting (with why), duplicate blocks, damaged descriptions (the
-athlete's text not intact), and 5xx answers of the webhook.
+athlete's text not intact), and 5xx answers of the webhook. The last row is
+hostile input: the seeded fuzz requests of tests/support/fuzz.py (the fuzz
+test's own generator) sent to the real gunicorn, counting 5xx answers and
+stored garbage (inbox rows no well-formed event makes, settings no valid
+form makes, athletes a made-up OAuth code connected).
 
-    .venv/bin/python bench/faults.py --smoke   # one pair per scenario, without the SIGKILL and Redis ones
-    .venv/bin/python bench/faults.py           # more pairs per scenario
+    .venv/bin/python bench/faults.py --smoke   # one pair per scenario, without the SIGKILL and Redis ones;
+                                               # 300 fuzz requests
+    .venv/bin/python bench/faults.py           # more pairs per scenario; 3,000 fuzz requests
 
 Needs redis-server on PATH and PostgreSQL at $LIFTRUN_TEST_PG_URL
 (default postgresql://postgres@127.0.0.1:5432/test).
@@ -30,6 +35,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -41,8 +47,21 @@ import requests  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from plugin.description_block import SIGNATURE_PREFIX, remove_block  # noqa: E402
+from tests.support.forms import csrf_token  # noqa: E402
+from tests.support.fuzz import (  # noqa: E402
+    FuzzRequest,
+    callback_requests,
+    inbox_garbage,
+    settings_garbage,
+    settings_requests,
+    state_of,
+    validation_requests,
+    webhook_requests,
+)
 
 PG_URL = os.environ.get("LIFTRUN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+# Hostile requests per way in (the smoke run sends a tenth).
+FUZZ_REQUESTS = {"webhook": 1200, "validation": 600, "callback": 600, "settings": 600}
 
 
 def free_port() -> int:
@@ -73,6 +92,9 @@ class Row:
     damaged: int
     server_errors: int
     seconds: float
+    garbage: int | None = None  # stored garbage, counted for hostile input only
+    events: bool = True  # False: `sent` counts requests, not events (nothing can be lost)
+    detail: str = ""  # printed under the table
 
 
 class Stack:
@@ -96,6 +118,7 @@ class Stack:
             "LIFTRUN_ERROR_BACKOFF_SECONDS": "1", "LIFTRUN_NOT_FOUND_RETRY_SECONDS": "2",
         }
         self.procs: dict[str, subprocess.Popen] = {}
+        self.browser = requests.Session()  # the connected athlete's, logged in by `connect`
         self.workers: list[str] = []
         self.redis: subprocess.Popen | None = None
 
@@ -175,7 +198,7 @@ class Stack:
         return response.json() if response.content else None
 
     def connect(self) -> int:
-        http = requests.Session()
+        http = self.browser
         start = http.get(f"{self.web}/auth/strava", allow_redirects=False)
         approve = requests.get(start.headers["Location"], allow_redirects=False, timeout=10)
         callback = urlsplit(approve.headers["Location"])
@@ -268,6 +291,56 @@ class Scenario:
                    duplicates, damaged, self.server_errors, time.monotonic() - self.started)
 
 
+def hostile_input(stack: Stack, athlete_id: int, counts: dict[str, int]) -> Row:
+    """Send the fuzz test's requests to the real gunicorn; count the 5xx and the garbage stored."""
+    started = time.monotonic()
+    answers: dict[str, Counter[str]] = {way: Counter() for way in counts}
+
+    def send(http: requests.Session, request: FuzzRequest, state: str | None = None,
+             csrf: str | None = None) -> None:
+        headers = {"Content-Type": request.content_type} if request.content_type else {}
+        try:
+            answer = http.request(request.method, f"{stack.web}{request.url(state)}", data=request.data(csrf) or None,
+                                  headers=headers, allow_redirects=False, timeout=30)
+            answers[request.kind][str(answer.status_code)] += 1
+        except requests.RequestException:
+            answers[request.kind]["no answer"] += 1
+
+    anyone = requests.Session()
+    for request in webhook_requests(counts["webhook"], athlete_id):
+        send(anyone, request)
+    for request in validation_requests(counts["validation"]):
+        send(anyone, request)
+    for request in callback_requests(counts["callback"]):
+        browser, state = requests.Session(), None  # a fresh browser each time
+        if request.starts_flow:
+            state = state_of(browser.get(f"{stack.web}/auth/strava", allow_redirects=False).headers["Location"])
+        send(browser, request, state)
+    token = csrf_token(stack.browser.get(f"{stack.web}/settings", timeout=30).text)
+    for request in settings_requests(counts["settings"]):
+        send(stack.browser, request, csrf=token)
+
+    inbox = [dict(row._mapping) for row in stack.sql(
+        "SELECT id, object_type, aspect_type, owner_id, object_id, event_time, subscription_id, updates"
+        " FROM inbox_events")]
+    settings = [dict(row._mapping) for row in stack.sql(
+        "SELECT s.goal, s.mode, s.window_hours, s.training_status, s.lift_types, s.run_types, s.language,"
+        " s.timezone, a.max_hr FROM athlete_settings s JOIN athletes a ON a.id = s.athlete_id")]
+    strangers = stack.sql("SELECT count(*) FROM athletes WHERE id <> :id", id=athlete_id)[0][0]
+    garbage = len(inbox_garbage(inbox, athlete_id)) + sum(1 for row in settings if settings_garbage(row)) + strangers
+    # A fuzz that never got past the login, the CSRF check or the validation would prove nothing.
+    if not answers["settings"]["302"] or not answers["webhook"]["200"]:
+        raise RuntimeError(f"the fuzz reached neither a saved setting nor a stored event: {answers}")
+    total = sum(answers.values(), Counter())
+    errors = sum(n for status, n in total.items() if status == "no answer" or int(status) >= 500)
+    sent = sum(total.values())
+    detail = "hostile input, answers by way in: " + "; ".join(
+        f"{way} " + ", ".join(f"{status}: {n}" for status, n in sorted(counted.items()))
+        for way, counted in answers.items())
+    return Row("hostile input (fuzz)", sent, sent - errors, "-", 0, 0, errors,
+               time.monotonic() - started, garbage=garbage, events=False, detail=detail)
+
+
 def run_report(pairs: int, smoke: bool) -> list[Row]:
     tmp = Path(tempfile.mkdtemp(prefix="liftrun-faults-"))
     stack = Stack(tmp)
@@ -322,8 +395,10 @@ def run_report(pairs: int, smoke: bool) -> list[Row]:
                 s.post(body)
         rows.append(s.settle(30))
 
+        fuzz = {way: n // 10 if smoke else n for way, n in FUZZ_REQUESTS.items()}
         if smoke:  # the two slow ones (a dead worker's lock must expire; Redis must come back)
-            return rows + _three_workers_and_429(stack, scenario)
+            # Hostile input last: its settings posts change the goal, the mode and the window.
+            return rows + _three_workers_and_429(stack, scenario) + [hostile_input(stack, athlete, fuzz)]
         s = scenario("worker SIGKILLed with a write in flight")
         stack.admin("POST", "faults", json={"kind": "slow", "endpoint": "PUT /activities/{id}",
                                             "latency_ms": 1500, "count": 1})
@@ -353,6 +428,7 @@ def run_report(pairs: int, smoke: bool) -> list[Row]:
         rows.append(s.settle(40))
 
         rows += _three_workers_and_429(stack, scenario)
+        rows.append(hostile_input(stack, athlete, fuzz))
     except Exception:
         for log in sorted(tmp.glob("*.log")):
             print(f"===== {log.name} =====\n{log.read_text()[-3000:]}", file=sys.stderr)
@@ -384,23 +460,27 @@ def _three_workers_and_429(stack: Stack, scenario) -> list[Row]:
 
 
 def print_table(rows: list[Row]) -> None:
-    header = ("scenario", "sent", "completed", "waiting", "dup blocks", "damaged", "5xx", "s")
+    header = ("scenario", "sent", "completed", "waiting", "dup blocks", "damaged", "5xx", "garbage", "s")
     table = [header] + [(r.scenario, str(r.sent), str(r.completed), r.waiting, str(r.duplicates), str(r.damaged),
-                         str(r.server_errors), f"{r.seconds:.0f}") for r in rows]
+                         str(r.server_errors), "-" if r.garbage is None else str(r.garbage), f"{r.seconds:.0f}")
+                        for r in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     for n, line in enumerate(table):
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)))
         if n == 0:
             print("  ".join("-" * w for w in widths))
-    lost = sum(r.sent - r.completed for r in rows if "rate_limit" not in r.waiting)
+    lost = sum(r.sent - r.completed for r in rows if r.events and "rate_limit" not in r.waiting)
     print(f"\nlost (not completed, not waiting on the rate limit): {lost};"
           f" duplicate blocks: {sum(r.duplicates for r in rows)}; damaged: {sum(r.damaged for r in rows)};"
-          f" 5xx: {sum(r.server_errors for r in rows)}")
+          f" 5xx: {sum(r.server_errors for r in rows)}; stored garbage: {sum(r.garbage or 0 for r in rows)}")
+    for row in rows:
+        if row.detail:
+            print(row.detail)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true", help="one pair per scenario")
+    parser.add_argument("--smoke", action="store_true", help="one pair per scenario, a tenth of the fuzz")
     parser.add_argument("--pairs", type=int, default=4)
     args = parser.parse_args(argv)
     started = time.monotonic()

@@ -6,5 +6,6 @@
 - `forms`: the CSRF token of a rendered form.
 - `tasks`: the task messages waiting in the real Redis broker.
 - `waiting`: polling for a condition in tests that talk to real processes.
+- `fuzz`: the seeded hostile requests and the checks for stored garbage (bench/faults.py sends them too).
 - `stack`, `browser`, `sandbox`: what the e2e, browser and emulator tests drive.
 """
