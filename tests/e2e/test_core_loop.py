@@ -9,6 +9,7 @@ import time
 import pytest
 import requests
 
+from tests.support import strava
 from tests.support.forms import csrf_token
 from tests.support.waiting import wait_until
 
@@ -23,32 +24,19 @@ def signature(stack) -> str:
     return f"— LiftRun Coach · {stack.web}/settings"
 
 
-def iso(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def upload(stack, sport_type, start, minutes, description=""):
-    resp = requests.post(
-        f"{stack.emu}/sandbox/api/activities",
-        json={"athlete_id": ATHLETE, "sport_type": sport_type, "name": sport_type, "start_date": iso(start),
-              "elapsed_time": minutes * 60, "moving_time": minutes * 60, "description": description,
-              "deliver": False},
-        timeout=5,
-    )
-    assert resp.status_code == 201, resp.text
-    return resp.json()["id"]
+    return strava.upload(stack.emu, sport_type, start, minutes, description, name=sport_type)
 
 
 def deliver(stack, object_id, *, aspect="create", object_type="activity", updates=None, event_time=None):
-    body = {"object_type": object_type, "object_id": object_id, "aspect_type": aspect, "updates": updates or {},
-            "owner_id": ATHLETE, "subscription_id": 1, "event_time": event_time or int(time.time())}
+    body = strava.activity_event(object_id, event_time or int(time.time()), aspect, updates, object_type=object_type)
     resp = requests.post(f"{stack.web}/webhook", json=body, timeout=2)
     assert resp.status_code == 200, resp.text
     return resp.json()["status"]
 
 
 def description(stack, activity_id) -> str:
-    return requests.get(f"{stack.emu}/sandbox/api/activities/{activity_id}", timeout=5).json()["description"] or ""
+    return strava.description(stack.emu, activity_id)
 
 
 def save_goal(browser: requests.Session, stack, goal: str) -> None:

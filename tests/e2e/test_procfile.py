@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support import strava
 from tests.support.apps import REDIS_BASE
 from tests.support.stack import Stack, free_port, wait_for
 from tests.support.waiting import wait_until
@@ -83,15 +84,10 @@ def test_procfile_lines_run_the_product(procfile_stack):
     browser = requests.Session()
     assert browser.get(f"{stack.web}/auth/strava", timeout=10).url.startswith(f"{stack.web}/settings")
     start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=3)
-    ids = []
-    for sport, offset, minutes in (("WeightTraining", 0, 60), ("Run", 90, 40)):
-        body = {"athlete_id": ATHLETE, "sport_type": sport, "deliver": False, "description": "own words",
-                "start_date": (start + dt.timedelta(minutes=offset)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "elapsed_time": minutes * 60, "moving_time": minutes * 60}
-        ids.append(requests.post(f"{stack.emu}/sandbox/api/activities", json=body, timeout=5).json()["id"])
+    ids = [strava.upload(stack.emu, sport, start + dt.timedelta(minutes=offset), minutes, "own words")
+           for sport, offset, minutes in (("WeightTraining", 0, 60), ("Run", 90, 40))]
     for n, activity_id in enumerate(ids):
-        event = {"object_type": "activity", "object_id": activity_id, "aspect_type": "create", "updates": {},
-                 "owner_id": ATHLETE, "subscription_id": 1, "event_time": int(time.time()) + n}
+        event = strava.activity_event(activity_id, int(time.time()) + n)
         assert requests.post(f"{stack.web}/webhook", json=event, timeout=5).json()["status"] == "queued"
     wait_until(lambda: stack.sql("SELECT count(*) FROM inbox_events WHERE status = 'done'")[0][0] == 2,
                what="both events to be processed")

@@ -1,21 +1,11 @@
 import logging
 
-import pytest
-
-from tests.support.apps import build_app
-from tests.support.factories import login, make_athlete
-
-
-@pytest.fixture
-def csrf_app(tmp_path, redis_url):
-    return build_app(f"sqlite:///{tmp_path / 'e.sqlite'}", redis_url, WTF_CSRF_ENABLED=True)
+from tests.support.factories import ATHLETE_ID, login, make_athlete
 
 
 def test_csrf_failure_is_a_readable_400_with_a_log_line(csrf_app, caplog):
-    with csrf_app.app_context():
-        make_athlete(1)
     client = csrf_app.test_client()
-    login(client, 1)
+    login(client, ATHLETE_ID)
     with caplog.at_level(logging.WARNING):
         resp = client.post("/settings", data={"goal": "strength"})
     assert resp.status_code == 400

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from plugin.extensions import db
 from plugin.models import Athlete, AthleteSettings, InboxEvent
-from tests.support.apps import build_app
 from tests.support.factories import login, make_athlete
 from tests.support.fuzz import (
     callback_requests,
@@ -25,7 +24,6 @@ from tests.support.fuzz import (
     validation_requests,
     webhook_requests,
 )
-from tests.support.servers import start_emulator
 
 ATHLETE = 123456789
 WEBHOOK_REQUESTS = 700
@@ -67,13 +65,17 @@ def test_validation_queries(sqlite_app):
 
 
 @pytest.fixture
-def emulator():
-    with start_emulator(AUTO_APPROVE=False) as server:
-        yield server
+def emulator_settings():
+    return {"AUTO_APPROVE": False}  # nobody approves: only made-up callbacks arrive
 
 
-def test_oauth_callbacks(tmp_path, redis_url, redis_client, emulator):
-    app = build_app(f"sqlite:///{tmp_path / 'cb.sqlite'}", redis_url, STRAVA_BASE_URL=emulator.url)
+@pytest.fixture
+def product_database_url(sqlite_url):
+    return sqlite_url
+
+
+def test_oauth_callbacks(unconnected_product):
+    app = unconnected_product
     flows = 0
     for request in callback_requests(CALLBACK_REQUESTS):
         client = app.test_client()

@@ -5,19 +5,15 @@ import json
 import pytest
 
 from plugin.security import MAX_JSON_DEPTH, JSONTooDeep, json_depth, loads_bounded
-from tests.support.apps import build_app
-from tests.support.factories import login, make_athlete
+from tests.support.factories import login
 
 ATHLETE = 123456789
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")
 
 
 @pytest.fixture
-def secure_app(tmp_path, redis_url, redis_client):
-    app = build_app(f"sqlite:///{tmp_path / 's.sqlite'}", redis_url, PUBLIC_URL="https://coach.example.org")
-    with app.app_context():
-        make_athlete(ATHLETE)
-    return app
+def secure_app(make_app):
+    return make_app(PUBLIC_URL="https://coach.example.org")
 
 
 def every_get_path(app) -> list[str]:

@@ -68,3 +68,12 @@ def build_app(database_url: str, redis_url: str, **overrides: Any):
     with app.app_context():
         db.create_all()
     return app
+
+
+def dispose(app) -> None:
+    """Close the app's sessions and database connections (a PostgreSQL schema can then be dropped)."""
+    from plugin.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

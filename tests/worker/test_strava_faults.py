@@ -18,36 +18,13 @@ from sqlalchemy import select
 from plugin.extensions import db
 from plugin.models import Athlete, InboxEvent, Pair
 from plugin.statuses import EventStatus, PairStatus
-from tests.support.apps import build_app, pg_url_with_schema
 from tests.support.tasks import queued_tasks
-from tests.support.servers import connect_through_oauth, start_emulator
+from tests.support.servers import connect_through_oauth
 
 ATHLETE = 123456789
 SIGNATURE = "— LiftRun Coach · http://127.0.0.1:5000/settings"
 # After connecting: every partner has its own event, so nothing needs listing.
 START = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(days=2)
-
-
-@pytest.fixture
-def emulator():
-    with start_emulator() as server:
-        yield server
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def product(request, tmp_path, redis_url, redis_client, emulator):
-    import worker.tasks  # noqa: F401  (registers the tasks before our app becomes Celery's current one)
-
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'f.sqlite'}"
-    else:
-        url = pg_url_with_schema(request.getfixturevalue("pg_schema"))
-    app = build_app(url, redis_url, STRAVA_BASE_URL=emulator.url)
-    assert connect_through_oauth(app.test_client()).status_code == 302
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 class Strava:

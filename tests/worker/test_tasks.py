@@ -13,21 +13,16 @@ from sqlalchemy import select
 
 from plugin.extensions import db
 from plugin.models import InboxEvent
-from tests.support.apps import build_app
 from tests.support.tasks import queued_tasks
-from tests.support.factories import make_athlete, make_inbox_event
+from tests.support.factories import make_inbox_event
 
 ATHLETE = 123456789
 
 
 @pytest.fixture
-def app(tmp_path, redis_url, redis_client):
-    import worker.tasks  # noqa: F401  (registers the tasks)
-
-    application = build_app(f"sqlite:///{tmp_path / 'w.sqlite'}", redis_url, STRAVA_BASE_URL="http://127.0.0.1:9")
-    with application.app_context():
-        make_athlete(ATHLETE)
-    return application
+def app(make_app):
+    """Build the demo athlete's app on SQLite, Strava unreachable (tests/worker/conftest.py registered the tasks)."""
+    return make_app()
 
 
 def add_event(app, object_id: int, age: dt.timedelta) -> int:

@@ -15,9 +15,10 @@ from plugin.services.backfill import backfill_athlete, write_connect_advice
 from plugin.statuses import Mode, PairStatus
 from plugin.strava.ratelimit import RateLimitDeferred
 from tests.plugin.account.rows import ATHLETE, add_rows, counts
+from tests.support import strava
 from tests.support.apps import build_app
 from tests.support.factories import login, make_athlete
-from tests.support.servers import connect_through_oauth, start_emulator
+from tests.support.servers import connect_through_oauth
 from tests.support.tasks import queued_tasks
 
 NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -110,11 +111,10 @@ def test_post_without_the_option_keeps_the_one_step_for_scripts(local, redis_cli
     assert set(counts(app, ATHLETE).values()) == {0}
 
 
-def test_broker_down_changes_nothing_and_says_so(tmp_path, redis_url, redis_client):
-    app = build_app(f"sqlite:///{tmp_path / 'down.sqlite'}", redis_url)
+def test_broker_down_changes_nothing_and_says_so(make_app):
+    app = make_app()
     app.extensions["celery"].conf.broker_url = "redis://127.0.0.1:9/0"
     with app.app_context():
-        make_athlete(ATHLETE)
         add_rows(ATHLETE)
     client = app.test_client()
     login(client, ATHLETE)
@@ -128,32 +128,26 @@ def test_broker_down_changes_nothing_and_says_so(tmp_path, redis_url, redis_clie
 # ---------------------------------------------------------------- the worker's half, against the emulator
 
 @pytest.fixture
-def emulator():
-    with start_emulator() as server:
-        yield server
+def product_database_url(sqlite_url):
+    return sqlite_url
 
 
 @pytest.fixture
-def connected(tmp_path, redis_url, redis_client, emulator):
-    app = build_app(f"sqlite:///{tmp_path / 'e.sqlite'}", redis_url, STRAVA_BASE_URL=emulator.url)
-    assert connect_through_oauth(app.test_client()).status_code == 302
+def connected(product, emulator):
     ids = []
     for index, days_ago in enumerate((2, 9)):
         lift_start = NOW - dt.timedelta(days=days_ago, hours=3)
         for sport, start, text in (("WeightTraining", lift_start, ORIGINALS[2 * index]),
                                    ("Run", lift_start + dt.timedelta(minutes=75), ORIGINALS[2 * index + 1])):
-            resp = requests.post(f"{emulator.url}/sandbox/api/activities", json={
-                "athlete_id": ATHLETE, "sport_type": sport, "start_date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "elapsed_time": 2400, "description": text, "deliver": False})
-            ids.append(resp.json()["id"])
-    with app.app_context():
+            ids.append(strava.upload(emulator.url, sport, start, 40, text))
+    with product.app_context():
         backfill_athlete(ATHLETE)
         assert write_connect_advice(ATHLETE).written == 2
-    return app, ids
+    return product, ids
 
 
 def descriptions(emulator, ids) -> list[str]:
-    return [requests.get(f"{emulator.url}/sandbox/api/activities/{i}").json()["description"] for i in ids]
+    return [strava.description(emulator.url, i) for i in ids]
 
 
 def test_removal_restores_every_description_byte_for_byte_then_forgets(connected, emulator):
@@ -197,10 +191,10 @@ def test_without_removal_the_advice_stays(connected, emulator):
     assert counts(app, ATHLETE)["athletes"] == 0
 
 
-def test_the_task_runs_the_service(tmp_path, redis_url, redis_client, emulator):
+def test_the_task_runs_the_service(sqlite_url, redis_url, redis_client, emulator):
     import worker.tasks as tasks  # registered before the app that runs them
 
-    app = build_app(f"sqlite:///{tmp_path / 't.sqlite'}", redis_url, STRAVA_BASE_URL=emulator.url)
+    app = build_app(sqlite_url, redis_url, STRAVA_BASE_URL=emulator.url)
     assert connect_through_oauth(app.test_client()).status_code == 302
     assert tasks.disconnect_athlete.apply(args=[ATHLETE, True]).get() == "done"
     with app.app_context():

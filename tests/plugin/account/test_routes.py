@@ -11,12 +11,11 @@ from tests.support.forms import csrf_token_from
 from tests.support.servers import connect_through_oauth, start_emulator
 
 @pytest.fixture
-def csrf_app(tmp_path, redis_url, redis_client):
-    app = build_app(f"sqlite:///{tmp_path / 'a.sqlite'}", redis_url, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        make_athlete(ATHLETE)
+def csrf_app(csrf_app):
+    """Give the shared CSRF app's athlete rows in every table."""
+    with csrf_app.app_context():
         add_rows(ATHLETE)
-    return app
+    return csrf_app
 
 
 @pytest.mark.parametrize("method, path", [("get", "/account"), ("get", "/account/export"),

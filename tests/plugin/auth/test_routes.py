@@ -15,14 +15,14 @@ ATHLETE = 123456789
 
 
 @pytest.fixture
-def emulator():
-    with start_emulator(AUTO_APPROVE=False) as server:
-        yield server
+def emulator_settings():
+    """Consent is given on the emulator's page, as a person gives it."""
+    return {"AUTO_APPROVE": False}
 
 
 @pytest.fixture
-def product(tmp_path, redis_url, redis_client, emulator):
-    return build_app(f"sqlite:///{tmp_path / 'a.sqlite'}", redis_url, STRAVA_BASE_URL=emulator.url)
+def product_database_url(sqlite_url):
+    return sqlite_url
 
 
 def athletes(app):
@@ -41,8 +41,8 @@ def authorize(emulator, location, granted=None, decision="authorize"):
     return f"{callback.path}?{callback.query}"
 
 
-def test_start_redirects_to_strava_authorize_with_everything_needed(product, emulator):
-    client = product.test_client()
+def test_start_redirects_to_strava_authorize_with_everything_needed(unconnected_product, emulator):
+    client = unconnected_product.test_client()
     resp = client.get("/auth/strava")
     assert resp.status_code == 302
     url = urlsplit(resp.headers["Location"])
@@ -56,44 +56,44 @@ def test_start_redirects_to_strava_authorize_with_everything_needed(product, emu
     assert len(query["state"][0]) >= 20
 
 
-def test_full_flow_stores_encrypted_tokens_and_logs_in(product, emulator):
-    client = product.test_client()
+def test_full_flow_stores_encrypted_tokens_and_logs_in(unconnected_product, emulator):
+    client = unconnected_product.test_client()
     start = client.get("/auth/strava")
     resp = client.get(authorize(emulator, start.headers["Location"]))
     assert resp.status_code == 302 and resp.headers["Location"] == "/settings"
     with client.session_transaction() as session:
         assert session["_user_id"] == str(ATHLETE)
-    with product.app_context():
+    with unconnected_product.app_context():
         athlete = db.session.get(Athlete, ATHLETE)
         assert athlete.settings.goal == "general"
         assert "activity:write" in athlete.scopes
-        cipher = product.extensions["token_cipher"]
+        cipher = unconnected_product.extensions["token_cipher"]
         token = cipher.decrypt(athlete.access_token_enc)
         assert token not in athlete.access_token_enc
         me = requests.get(f"{emulator.url}/api/v3/athlete", headers={"Authorization": f"Bearer {token}"})
         assert me.json()["id"] == ATHLETE
 
 
-def test_forged_state_is_refused_and_logged(product, emulator, caplog):
-    client = product.test_client()
+def test_forged_state_is_refused_and_logged(unconnected_product, emulator, caplog):
+    client = unconnected_product.test_client()
     start = client.get("/auth/strava")
     callback = authorize(emulator, start.headers["Location"]).replace("state=", "state=forged")
     with caplog.at_level(logging.WARNING):
         resp = client.get(callback)
     assert resp.status_code == 400
     assert "forged state" in caplog.text
-    assert athletes(product) == 0
+    assert athletes(unconnected_product) == 0
 
 
-def test_callback_from_another_browser_is_refused(product, emulator):
-    start = product.test_client().get("/auth/strava")
+def test_callback_from_another_browser_is_refused(unconnected_product, emulator):
+    start = unconnected_product.test_client().get("/auth/strava")
     callback = authorize(emulator, start.headers["Location"])
-    assert product.test_client().get(callback).status_code == 400
-    assert athletes(product) == 0
+    assert unconnected_product.test_client().get(callback).status_code == 400
+    assert athletes(unconnected_product) == 0
 
 
-def test_missing_write_scope_explains_what_to_tick(product, emulator):
-    client = product.test_client()
+def test_missing_write_scope_explains_what_to_tick(unconnected_product, emulator):
+    client = unconnected_product.test_client()
     start = client.get("/auth/strava")
     resp = client.get(authorize(emulator, start.headers["Location"], granted=["read", "activity:read_all"]))
     assert resp.status_code == 400
@@ -101,11 +101,11 @@ def test_missing_write_scope_explains_what_to_tick(product, emulator):
     assert "activity:write" not in page  # Strava's checkbox in its own words, not the raw scope
     assert "“Upload your activities from LiftRun Coach to Strava”" in page
     assert "View data about your private activities" not in page  # that one was ticked
-    assert athletes(product) == 0
+    assert athletes(unconnected_product) == 0
 
 
-def test_both_missing_scopes_are_named_by_their_checkbox(product, emulator):
-    client = product.test_client()
+def test_both_missing_scopes_are_named_by_their_checkbox(unconnected_product, emulator):
+    client = unconnected_product.test_client()
     start = client.get("/auth/strava")
     resp = client.get(authorize(emulator, start.headers["Location"], granted=["read"]))
     assert resp.status_code == 400
@@ -115,17 +115,17 @@ def test_both_missing_scopes_are_named_by_their_checkbox(product, emulator):
     assert ":read_all" not in page and ":write" not in page
 
 
-def test_cancel_on_strava_stores_nothing(product, emulator):
-    client = product.test_client()
+def test_cancel_on_strava_stores_nothing(unconnected_product, emulator):
+    client = unconnected_product.test_client()
     start = client.get("/auth/strava")
     resp = client.get(authorize(emulator, start.headers["Location"], decision="cancel"))
     assert resp.status_code == 400
     assert "cancelled" in resp.get_data(as_text=True)
-    assert athletes(product) == 0
+    assert athletes(unconnected_product) == 0
 
 
-def test_used_code_is_a_clean_400(product, emulator):
-    client = product.test_client()
+def test_used_code_is_a_clean_400(unconnected_product, emulator):
+    client = unconnected_product.test_client()
     start = client.get("/auth/strava")
     callback = authorize(emulator, start.headers["Location"])
     assert client.get(callback).status_code == 302
@@ -149,12 +149,12 @@ def test_strava_unreachable_is_not_a_500(tmp_path, redis_url):
     assert athletes(app) == 0
 
 
-def test_reconnect_updates_the_same_athlete(product, emulator):
+def test_reconnect_updates_the_same_athlete(unconnected_product, emulator):
     for _ in range(2):
-        client = product.test_client()
+        client = unconnected_product.test_client()
         start = client.get("/auth/strava")
         assert client.get(authorize(emulator, start.headers["Location"])).status_code == 302
-    assert athletes(product) == 1
+    assert athletes(unconnected_product) == 1
 
 
 def test_connect_helper_follows_auto_approval(tmp_path, redis_url):
@@ -170,18 +170,18 @@ def exchanges(emulator) -> int:
 
 
 def test_replay_with_the_cookie_from_before_the_callback_is_refused_without_calling_strava(
-        product, emulator, caplog):
-    client = product.test_client()
+        unconnected_product, emulator, caplog):
+    client = unconnected_product.test_client()
     start = client.get("/auth/strava")
     callback = authorize(emulator, start.headers["Location"])
     # The test client talks to SERVER_NAME (PUBLIC_URL's host), so its cookies live there.
-    host = product.config["SERVER_NAME"].split(":")[0]
+    host = unconnected_product.config["SERVER_NAME"].split(":")[0]
     old_cookie = client.get_cookie("session", domain=host).value  # the browser's cookie before the callback
     assert client.get(callback).status_code == 302
     before = exchanges(emulator)
     assert before >= 1
 
-    attacker = product.test_client()
+    attacker = unconnected_product.test_client()
     attacker.set_cookie("session", old_cookie, domain=host)
     with caplog.at_level(logging.WARNING):
         resp = attacker.get(callback)
@@ -192,38 +192,38 @@ def test_replay_with_the_cookie_from_before_the_callback_is_refused_without_call
         assert "_user_id" not in session
 
 
-def test_state_is_stored_server_side_and_expires(product, emulator, monkeypatch):
+def test_state_is_stored_server_side_and_expires(unconnected_product, emulator, monkeypatch):
     from plugin.auth import states
     from plugin.models import OAuthState
 
-    client = product.test_client()
+    client = unconnected_product.test_client()
     start = client.get("/auth/strava")
     state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
-    with product.app_context():
+    with unconnected_product.app_context():
         row = db.session.get(OAuthState, state)
         assert row is not None and row.used_at is None
     monkeypatch.setattr(states, "STATE_TTL", states.STATE_TTL * 0)
     assert client.get(authorize(emulator, start.headers["Location"])).status_code == 400
-    assert athletes(product) == 0
+    assert athletes(unconnected_product) == 0
 
 
 @pytest.mark.parametrize("extra", ["&state=second", "&code=" + "c" * 400, "&scope=" + "s" * 400])
-def test_malformed_callback_queries_are_refused(product, emulator, extra):
-    client = product.test_client()
+def test_malformed_callback_queries_are_refused(unconnected_product, emulator, extra):
+    client = unconnected_product.test_client()
     start = client.get("/auth/strava")
     resp = client.get(authorize(emulator, start.headers["Location"]) + extra)
     assert resp.status_code == 400
-    assert athletes(product) == 0
+    assert athletes(unconnected_product) == 0
 
 
-def test_one_athlete_never_sees_another(product, emulator):
-    with product.app_context():
+def test_one_athlete_never_sees_another(unconnected_product, emulator):
+    with unconnected_product.app_context():
         make_athlete(111)
         make_athlete(222)
         make_activity(9_111_000_001, athlete_id=111, name="Mine-111")
         make_activity(9_222_000_001, athlete_id=222, name="Theirs-222")
         db.session.commit()
-    client = product.test_client()
+    client = unconnected_product.test_client()
     login(client, 111)
     export = client.get("/account/export")
     assert export.status_code == 200
@@ -233,6 +233,6 @@ def test_one_athlete_never_sees_another(product, emulator):
         page = client.get(path).get_data(as_text=True)
         assert "9222000001" not in page and "Theirs-222" not in page, path
     # A forged session cookie (no signature) logs nobody in.
-    forged = product.test_client()
+    forged = unconnected_product.test_client()
     forged.set_cookie("session", '{"_user_id": "222"}')
     assert forged.get("/account/export").status_code in (302, 401)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from plugin.extensions import db
 from plugin.models import Athlete, InboxEvent
 from plugin.ops.logs import ContextFilter, JsonFormatter, log_context, prepare_handler, redact
+from tests.support import strava
 from tests.support.apps import build_app
 from tests.support.servers import connect_through_oauth, start_emulator
 
@@ -87,18 +88,12 @@ def test_no_token_in_the_logs_of_connect_advice_and_disconnect(tmp_path, redis_u
                 athlete.expires_at = 0  # the event's task must refresh the token first
                 db.session.commit()
             start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=3)
-            ids = []
-            for sport, offset, minutes in (("WeightTraining", 0, 60), ("Run", 90, 40)):
-                body = {"athlete_id": ATHLETE, "sport_type": sport, "deliver": False, "description": "mine",
-                        "start_date": (start + dt.timedelta(minutes=offset)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        "elapsed_time": minutes * 60, "moving_time": minutes * 60}
-                ids.append(requests.post(f"{emulator.url}/sandbox/api/activities", json=body).json()["id"])
+            ids = [strava.upload(emulator.url, sport, start + dt.timedelta(minutes=offset), minutes, "mine")
+                   for sport, offset, minutes in (("WeightTraining", 0, 60), ("Run", 90, 40))]
             from plugin.services.events import process_event
 
             for n, activity_id in enumerate(ids):
-                event = {"object_type": "activity", "object_id": activity_id, "aspect_type": "create",
-                         "owner_id": ATHLETE, "subscription_id": 1, "event_time": 1_700_000_000 + n, "updates": {}}
-                assert web.post("/webhook", json=event).status_code == 200
+                assert web.post("/webhook", json=strava.activity_event(activity_id, 1_700_000_000 + n)).status_code == 200
                 with app.app_context():
                     event_id = db.session.scalar(select(InboxEvent.id).where(InboxEvent.object_id == activity_id))
                     assert process_event(event_id) == "done"

@@ -20,8 +20,8 @@ def sample(name: str, **labels) -> float:
 
 
 @pytest.fixture
-def metrics_app(tmp_path, redis_url, redis_client):
-    return build_app(f"sqlite:///{tmp_path / 'm.sqlite'}", redis_url, METRICS_TOKEN=TOKEN)
+def metrics_app(make_app):
+    return make_app(athletes=(), METRICS_TOKEN=TOKEN)
 
 
 def scrape(app) -> str:

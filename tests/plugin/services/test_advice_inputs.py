@@ -12,18 +12,11 @@ from sqlalchemy import select
 from plugin.account.export import athlete_export
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, Pair
-from tests.plugin.services.test_events import ATHLETE, World, emulator, product  # noqa: F401 (fixtures)
-
-import pytest
+from tests.support.factories import ATHLETE_ID as ATHLETE
 
 UPPER_DAY = ("Push day\nBench Press (Barbell)\nSet 1: 60 kg x 8 [Warm-up]\nSet 2: 80 kg x 5\n"
              "Set 3: 80 kg x 5\nOverhead Press (Barbell)\nSet 1: 40 kg x 8\n\nLogged with hevyapp.com")
 MONDAY = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture
-def world(product, emulator):  # noqa: F811
-    return World(product, emulator)
 
 
 def pairs(world):

@@ -13,43 +13,20 @@ from plugin.models import Activity, Athlete, Pair
 from plugin.services.backfill import backfill_athlete, preview_activity_count, write_connect_advice
 from plugin.statuses import PairOrigin, PairStatus
 from plugin.strava.ratelimit import RateLimitDeferred
-from tests.support.apps import build_app, pg_url_with_schema
+from tests.support.apps import build_app
 from tests.support.tasks import queued_tasks
+from tests.support import strava
 from tests.support.factories import make_pair
-from tests.support.servers import connect_through_oauth, start_emulator
+from tests.support.servers import connect_through_oauth
 
 ATHLETE = 123456789
 SIGNATURE = "— LiftRun Coach · http://127.0.0.1:5000/settings"
 NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
-@pytest.fixture
-def emulator():
-    with start_emulator() as server:
-        yield server
-
-
-def _product(url, redis_url, emulator):
-    app = build_app(url, redis_url, STRAVA_BASE_URL=emulator.url)
-    client = app.test_client()
-    assert connect_through_oauth(client).headers["Location"] == "/settings"
-    return app
-
-
-@pytest.fixture
-def product(tmp_path, redis_url, redis_client, emulator):
-    return _product(f"sqlite:///{tmp_path / 'b.sqlite'}", redis_url, emulator)
-
-
 def upload(emulator, sport_type, start, minutes, description="", hr=None):
-    body = {"athlete_id": ATHLETE, "sport_type": sport_type, "name": f"{sport_type} at {start:%d %H:%M}",
-            "start_date": start.strftime("%Y-%m-%dT%H:%M:%SZ"), "elapsed_time": minutes * 60,
-            "moving_time": minutes * 60, "description": description, "deliver": False}
-    if hr is not None:
-        body.update(average_heartrate=hr, has_heartrate=True)
-    resp = requests.post(f"{emulator.url}/sandbox/api/activities", json=body)
-    assert resp.status_code == 201, resp.text
-    return resp.json()["id"]
+    return strava.upload(emulator.url, sport_type, start, minutes, description, hr,
+                         name=f"{sport_type} at {start:%d %H:%M}")
 
 
 def four_weeks(emulator) -> dict[str, list[int]]:
@@ -68,26 +45,20 @@ def four_weeks(emulator) -> dict[str, list[int]]:
 
 
 def calls(emulator) -> list[dict]:
-    return requests.get(f"{emulator.url}/sandbox/api/requests").json()
+    return strava.calls(emulator.url)
 
 
 def description(emulator, activity_id) -> str:
-    return requests.get(f"{emulator.url}/sandbox/api/activities/{activity_id}").json()["description"]
+    return strava.description(emulator.url, activity_id)
 
 
-def test_connect_queues_the_look_back_by_name(tmp_path, redis_url, redis_client, emulator):
-    _product(f"sqlite:///{tmp_path / 'q.sqlite'}", redis_url, emulator)
+def test_connect_queues_the_look_back_by_name(product, redis_client):
     assert {"task": "liftrun.backfill_athlete", "args": [ATHLETE]} in queued_tasks(redis_client)
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_look_back_judges_four_weeks_from_one_listing_and_writes_nothing(
-        database, request, tmp_path, redis_url, redis_client, emulator):
-    url = (f"sqlite:///{tmp_path / 'p.sqlite'}" if database == "sqlite"
-           else pg_url_with_schema(request.getfixturevalue("pg_schema")))
-    app = _product(url, redis_url, emulator)
+def test_look_back_judges_four_weeks_from_one_listing_and_writes_nothing(product, emulator):
     made = four_weeks(emulator)
-    with app.app_context():
+    with product.app_context():
         db.session.get(Athlete, ATHLETE).settings.goal = "strength"
         db.session.commit()
         report = backfill_athlete(ATHLETE)
@@ -186,11 +157,12 @@ def test_missing_athlete_is_a_no_op(product):
         assert backfill_athlete(1) is None and write_connect_advice(1) is None
 
 
-def test_tasks_run_the_services_and_clear_the_writing_note(tmp_path, redis_url, redis_client, emulator):
+def test_tasks_run_the_services_and_clear_the_writing_note(sqlite_url, redis_url, redis_client, emulator):
     import worker.tasks as tasks  # registers the tasks before the app that runs them is built
     from plugin.history import progress
 
-    product = _product(f"sqlite:///{tmp_path / 't.sqlite'}", redis_url, emulator)
+    product = build_app(sqlite_url, redis_url, STRAVA_BASE_URL=emulator.url)
+    assert connect_through_oauth(product.test_client()).headers["Location"] == "/settings"
     made = four_weeks(emulator)
     assert tasks.backfill_athlete.apply(args=[ATHLETE]).get() == "done"
     with product.app_context():
@@ -206,9 +178,7 @@ def deliver(product, object_id, event_time):
     from plugin.models import InboxEvent
     from plugin.services.events import process_event
 
-    resp = product.test_client().post("/webhook", json={
-        "object_type": "activity", "object_id": object_id, "aspect_type": "create", "updates": {},
-        "owner_id": ATHLETE, "subscription_id": 1, "event_time": event_time})
+    resp = product.test_client().post("/webhook", json=strava.activity_event(object_id, event_time))
     assert resp.status_code == 200
     with product.app_context():
         event_id = db.session.scalar(select(InboxEvent.id).where(InboxEvent.event_time == event_time))

@@ -9,98 +9,11 @@ import requests
 from sqlalchemy import select
 
 from plugin.extensions import db
-from plugin.models import Activity, Athlete, InboxEvent, Pair
-from plugin.services.events import process_event, reevaluate_athlete
-from tests.support.apps import build_app, pg_url_with_schema
-from tests.support.servers import connect_through_oauth, start_emulator
+from plugin.models import Activity, Athlete, Pair
+from plugin.services.events import reevaluate_athlete
 
 ATHLETE = 123456789
 SIGNATURE = "— LiftRun Coach · http://127.0.0.1:5000/settings"
-
-
-@pytest.fixture
-def emulator():
-    with start_emulator() as server:
-        yield server
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def product(request, tmp_path, redis_url, redis_client, emulator):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'w.sqlite'}"
-    else:
-        url = pg_url_with_schema(request.getfixturevalue("pg_schema"))
-    app = build_app(url, redis_url, STRAVA_BASE_URL=emulator.url)
-    client = app.test_client()
-    assert connect_through_oauth(client).headers["Location"] == "/settings"
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-class World:
-    """Upload activities to the emulator and deliver their events to the product."""
-
-    def __init__(self, app, emulator):
-        self.app = app
-        self.emu = emulator.url
-        self.client = app.test_client()
-        self.clock = 1_700_000_000
-
-    def upload(self, sport_type, start, minutes, description="", hr=None, **extra):
-        body = {
-            "athlete_id": ATHLETE,
-            "sport_type": sport_type,
-            "name": f"{sport_type} session",
-            "start_date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "elapsed_time": minutes * 60,
-            "moving_time": minutes * 60,
-            "description": description,
-            "deliver": False,
-        }
-        if hr is not None:
-            body.update(average_heartrate=hr, has_heartrate=True)
-        body.update(extra)
-        resp = requests.post(f"{self.emu}/sandbox/api/activities", json=body)
-        assert resp.status_code == 201, resp.text
-        return resp.json()["id"]
-
-    def deliver(self, object_id, aspect="create", times=1):
-        self.clock += 1
-        for _ in range(times):
-            resp = self.client.post(
-                "/webhook",
-                json={"object_type": "activity", "object_id": object_id, "aspect_type": aspect, "updates": {},
-                      "owner_id": ATHLETE, "subscription_id": 1, "event_time": self.clock},
-            )
-            assert resp.status_code == 200
-        with self.app.app_context():
-            event_id = db.session.scalar(select(InboxEvent.id).where(InboxEvent.event_time == self.clock))
-            status = process_event(event_id)
-            db.session.commit()  # the task owns the transaction; here the test plays the task
-            return status
-
-    def description(self, activity_id):
-        return requests.get(f"{self.emu}/sandbox/api/activities/{activity_id}").json()["description"]
-
-    def strava_writes(self):
-        log = requests.get(f"{self.emu}/sandbox/api/requests").json()
-        return [r for r in log if r["method"] == "PUT"]
-
-    def set(self, **settings):
-        with self.app.app_context():
-            athlete = db.session.get(Athlete, ATHLETE)
-            for key, value in settings.items():
-                setattr(athlete.settings, key, value)
-            db.session.commit()
-
-
-@pytest.fixture
-def world(product, emulator):
-    return World(product, emulator)
-
-
 LIFT_START = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.timezone.utc)
 
 
@@ -160,10 +73,7 @@ def test_goal_change_rewrites_our_block_only(world):
 
 def test_preview_mode_records_but_never_writes(world):
     world.set(goal="strength", mode="preview")
-    lift = world.upload("WeightTraining", LIFT_START, 60)
-    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=70), 12, description="Felt good")
-    world.deliver(lift)
-    world.deliver(run)
+    _, run = world.lift_then_run(LIFT_START, 70, 12, "Felt good")
     assert world.description(run) == "Felt good"
     assert world.strava_writes() == []
     with world.app.app_context():
@@ -174,10 +84,7 @@ def test_preview_mode_records_but_never_writes(world):
 
 def test_opt_out_hashtag_is_respected(world):
     world.set(goal="strength")
-    lift = world.upload("WeightTraining", LIFT_START, 60)
-    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=90), 40, description="No coaching #noliftrun")
-    world.deliver(lift)
-    world.deliver(run)
+    _, run = world.lift_then_run(LIFT_START, 90, 40, "No coaching #noliftrun")
     assert world.description(run) == "No coaching #noliftrun"
     assert world.strava_writes() == []
     with world.app.app_context():
@@ -186,10 +93,7 @@ def test_opt_out_hashtag_is_respected(world):
 
 def test_deleting_the_partner_removes_our_block(world):
     world.set(goal="strength")
-    lift = world.upload("WeightTraining", LIFT_START, 60)
-    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=90), 40, description="Felt good")
-    world.deliver(lift)
-    world.deliver(run)
+    lift, run = world.lift_then_run(LIFT_START, 90, 40, "Felt good")
     assert SIGNATURE in world.description(run)
     requests.delete(f"{world.emu}/sandbox/api/activities/{lift}", params={"deliver": "false"})
     world.deliver(lift, aspect="delete")
@@ -272,10 +176,7 @@ def test_refused_refresh_parks_the_event_and_flags_the_athlete(world):
 
 def test_moving_an_activity_in_time_updates_the_same_pair(world):
     world.set(goal="strength")
-    lift = world.upload("WeightTraining", LIFT_START, 60)
-    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=90), 40, description="Felt good")
-    world.deliver(lift)
-    world.deliver(run)
+    lift, run = world.lift_then_run(LIFT_START, 90, 40, "Felt good")
     # The athlete corrects the run's start: it was really 7 h after the lift.
     resp = requests.patch(f"{world.emu}/sandbox/api/activities/{run}",
                           json={"start_date": (LIFT_START + dt.timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -296,10 +197,7 @@ def test_without_athlete_zones_the_runs_time_in_zones_tells_intensity(world):
         athlete.scope = "read,activity:read_all,activity:write"  # profile:read_all not granted
         athlete.hr_zones = None
         db.session.commit()
-    lift = world.upload("WeightTraining", LIFT_START, 60)
-    run = world.upload("Run", LIFT_START + dt.timedelta(minutes=70), 12, hr=171)
-    world.deliver(lift)
-    world.deliver(run)
+    _, run = world.lift_then_run(LIFT_START, 70, 12, hr=171)
     calls = [c["path"] for c in requests.get(f"{world.emu}/sandbox/api/requests").json()]
     assert "/api/v3/athlete/zones" not in calls
     assert f"/api/v3/activities/{run}/zones" in calls

@@ -161,12 +161,8 @@ def test_athlete_update_other_than_deauth_is_ignored(app, client, athlete):
         assert db.session.get(Athlete, ATHLETE) is not None
 
 
-def test_broker_down_still_stores_and_answers_200(tmp_path, redis_url, caplog):
-    from tests.support.apps import build_app
-
-    app = build_app(f"sqlite:///{tmp_path / 'x.sqlite'}", "redis://127.0.0.1:1/0")
-    with app.app_context():
-        make_athlete(ATHLETE)
+def test_broker_down_still_stores_and_answers_200(make_app, caplog):
+    app = make_app(redis_url="redis://127.0.0.1:1/0")
     with caplog.at_level(logging.ERROR):
         resp = app.test_client().post("/webhook", json=event())
     assert resp.status_code == 200
@@ -256,12 +252,9 @@ def test_a_row_edited_by_hand_is_seen_after_the_cache_age(app, client, athlete, 
         "ignored: other subscription")
 
 
-def test_redis_down_reads_the_table(tmp_path):
-    from tests.support.apps import build_app
-
-    app = build_app(f"sqlite:///{tmp_path / 'x.sqlite'}", "redis://127.0.0.1:1/0")
+def test_redis_down_reads_the_table(make_app):
+    app = make_app(redis_url="redis://127.0.0.1:1/0")
     with app.app_context():
-        make_athlete(ATHLETE)
         db.session.add(Subscription(id=99, callback_url="http://x/webhook"))
         db.session.commit()
     client = app.test_client()
@@ -270,13 +263,8 @@ def test_redis_down_reads_the_table(tmp_path):
 
 
 @pytest.fixture
-def secret_app(tmp_path, redis_url, redis_client):
-    from tests.support.apps import build_app
-
-    app = build_app(f"sqlite:///{tmp_path / 'w.sqlite'}", redis_url, STRAVA_WEBHOOK_SECRET="s3cr3t-path")
-    with app.app_context():
-        make_athlete(ATHLETE)
-    return app
+def secret_app(make_app):
+    return make_app(STRAVA_WEBHOOK_SECRET="s3cr3t-path")
 
 
 def test_with_a_secret_only_the_secret_path_serves(secret_app, caplog):
