@@ -30,10 +30,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from plugin.extensions import db
 from plugin.statuses import EventStatus, Mode, PairOrigin, PairStatus
 
-GOALS = ("strength", "hypertrophy", "endurance", "weight_loss", "general")
 MODES = tuple(Mode)
-DEFAULT_LIFT_TYPES = "WeightTraining,Crossfit"
-DEFAULT_RUN_TYPES = "Run,TrailRun,VirtualRun"
+
+
+def _default_types(kind: str) -> str:
+    """Return the coach's default sport types (config/coaching.toml) as a settings row stores them."""
+    from plugin.coaching.options import default_rules
+
+    return ",".join(sorted(getattr(default_rules(), kind)))
 
 # SQLite only auto-increments INTEGER PRIMARY KEY columns.
 AutoId = BigInteger().with_variant(Integer(), "sqlite")
@@ -109,8 +113,8 @@ class AthleteSettings(db.Model):
     mode: Mapped[str] = mapped_column(String(10), default="write")
     window_hours: Mapped[int] = mapped_column(Integer, default=24)
     training_status: Mapped[str | None] = mapped_column(String(10))
-    lift_types: Mapped[str] = mapped_column(String(200), default=DEFAULT_LIFT_TYPES)
-    run_types: Mapped[str] = mapped_column(String(200), default=DEFAULT_RUN_TYPES)
+    lift_types: Mapped[str] = mapped_column(String(200), default=lambda: _default_types("lift_types"))
+    run_types: Mapped[str] = mapped_column(String(200), default=lambda: _default_types("run_types"))
     language: Mapped[str] = mapped_column(String(5), default="en")
     timezone: Mapped[str | None] = mapped_column(String(64))
     # None until the athlete picks a goal (the welcome step); until then General applies.

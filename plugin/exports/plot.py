@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from plugin.coaching.durations import format_hours
+from plugin.coaching.rules import Rules
 from plugin.verdict_tones import CAUTION, GOOD, RISK, TONE_COLOURS, TONE_LABELS, TONES, UNKNOWN_COLOUR, tone
 
-GUIDES_HOURS = ((3, "3 h: separate sessions"), (6, "6 h: well separated"))
 MARKERS = {GOOD: "o", CAUTION: "s", RISK: "^"}
 UNKNOWN = "unknown"
 
@@ -68,7 +69,14 @@ def series_by_tone(records: list[dict], by_id: dict) -> list[Series]:
     return sorted(found.values(), key=lambda s: order[s.tone])
 
 
-def plot_gaps(records: list[dict], by_id: dict, path: str | Path, *, title: str = "") -> list[str]:
+def guides(rules: Rules) -> list[tuple[float, str]]:
+    """Return the dashed lines: the coach's limits for "separate sessions" and "well separated"."""
+    return [(rules.close_gap_below_s / 3600, f"{format_hours(rules.close_gap_below_s)} h: separate sessions"),
+            (rules.well_separated_from_s / 3600, f"{format_hours(rules.well_separated_from_s)} h: well separated")]
+
+
+def plot_gaps(records: list[dict], by_id: dict, path: str | Path, *, title: str = "",
+              rules: Rules | None = None) -> list[str]:
     """Write a PNG and return its legend entries; an export without pairs still gets a (labelled) chart."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -80,7 +88,9 @@ def plot_gaps(records: list[dict], by_id: dict, path: str | Path, *, title: str 
     for s in series:
         axes.scatter(s.xs, s.ys, s=44, color=s.colour, marker=s.marker, edgecolors="white",
                      linewidths=0.6, label=s.legend)
-    for hours, label in GUIDES_HOURS:
+    from plugin.coaching.options import default_rules
+
+    for hours, label in guides(rules or default_rules()):
         axes.axhline(hours, color="grey", linestyle="--", linewidth=0.8)
         axes.annotate(label, xy=(0, hours), xycoords=("axes fraction", "data"),
                       xytext=(4, 2), textcoords="offset points", fontsize=8, color="dimgrey")

@@ -23,10 +23,6 @@ _KNOWN = {
     "e-mountain bike ride": "EMountainBikeRide",
 }
 
-DEFAULT_LIFT_TYPES = frozenset({"WeightTraining", "Crossfit"})
-DEFAULT_RUN_TYPES = frozenset({"Run", "TrailRun", "VirtualRun"})
-
-
 def to_sport_type(name: str) -> str:
     """Return the API code for an export type name (codes pass through)."""
     cleaned = re.sub(r"\s+", " ", (name or "").strip())

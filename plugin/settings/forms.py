@@ -15,13 +15,14 @@ from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation, ValidationError
 
 from plugin.coaching import LANGUAGES
-from plugin.coaching.codes import TRAINING_STATUSES
+from plugin.coaching.codes import GOALS, TRAINING_STATUSES
+from plugin.coaching.durations import format_number
 from plugin.coaching.messages import goal_hints, load_catalog
 from plugin.coaching.options import default_rules
-from plugin.models import GOALS, MODES
+from plugin.models import MODES
 
 _RULES = default_rules()
-ZONE2_PERCENT = f"{_RULES.zone2_max_hr_fraction * 100:g}"
+ZONE2_PERCENT = format_number(round(_RULES.zone2_max_hr_fraction * 100, 1))
 
 GOAL_LABELS = {
     "strength": "Strength — lift heavier",

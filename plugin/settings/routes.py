@@ -9,6 +9,7 @@ from plugin.extensions import db
 from plugin.history import progress
 from plugin.history.first_look import connect_summary
 from plugin.models import utcnow
+from plugin.services.advice_sync import REEVALUATE_DAYS
 from plugin.queue import REEVALUATE_ATHLETE, enqueue
 from plugin.settings import bp
 from plugin.settings import forms
@@ -21,7 +22,6 @@ log = logging.getLogger(__name__)
 # Settings whose change can change a verdict, so recent pairs are judged again.
 # `mode` is not one of them: switching preview -> write must not write old pairs.
 VERDICT_FIELDS = ("goal", "training_status", "lift_type_set", "run_type_set", "window_hours", "max_hr", "language")
-REEVALUATE_DAYS = 14
 # The welcome step's form says where it came from, so a refusal shows that step again.
 WELCOME_STEP = "welcome"
 # Folded sections, each opened when one of its fields was refused.

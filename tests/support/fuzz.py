@@ -22,7 +22,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from plugin.coaching import LANGUAGES
 from plugin.config import SANDBOX_VERIFY_TOKEN
-from plugin.models import GOALS, MODES
+from plugin.coaching.codes import GOALS
+from plugin.models import MODES
 from plugin.settings.forms import LIFT_TYPES, RUN_TYPES, TIMEZONE_CHOICES
 from plugin.webhook.events import ASPECT_TYPES, MAX_ID
 

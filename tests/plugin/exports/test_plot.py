@@ -80,3 +80,17 @@ def test_legend_is_in_words_not_verdict_codes(tmp_path):
     assert set(legend) <= {f"{label} ({n})" for label in ("fits your goal", "could be better", "may cost gains")
                            for n in range(1, 5)}
     assert sum(int(entry.rsplit("(", 1)[1].rstrip(")")) for entry in legend) == len(analysis.records)
+
+
+def test_the_guide_lines_follow_the_coachs_limits():
+    import dataclasses
+
+    from plugin.coaching.options import default_rules
+    from plugin.exports.plot import guides
+
+    rules = default_rules()
+    assert guides(rules) == [(rules.close_gap_below_s / 3600, f"{rules.close_gap_below_s // 3600} h: separate sessions"),
+                             (rules.well_separated_from_s / 3600,
+                              f"{rules.well_separated_from_s // 3600} h: well separated")]
+    edited = dataclasses.replace(rules, close_gap_below_s=int(2.5 * 3600), well_separated_from_s=8 * 3600)
+    assert guides(edited) == [(2.5, "2.5 h: separate sessions"), (8.0, "8 h: well separated")]

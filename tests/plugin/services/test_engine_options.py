@@ -20,3 +20,15 @@ def test_the_engine_is_told_the_length_of_this_deployments_signature(tmp_path, r
         options = engine_options(db.session.get(Athlete, 42))
     assert options.signature_chars == len(signature_line(f"{LONG_PUBLIC_URL}/settings"))
     assert (options.language, options.window_hours) == ("de", 8)
+
+
+def test_a_new_athletes_sport_types_are_the_coachs_defaults(tmp_path, redis_url):
+    from plugin.coaching.options import default_rules
+
+    app = build_app(f"sqlite:///{tmp_path / 'd.sqlite'}", redis_url)
+    with app.app_context():
+        make_athlete(43)
+        db.session.commit()
+        options = engine_options(db.session.get(Athlete, 43))
+    assert (options.lift_types, options.run_types) == (default_rules().lift_types, default_rules().run_types)
+    assert options.lift_types == {"WeightTraining", "Crossfit"}  # config/coaching.toml as shipped
