@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 
 from plugin.extensions import db
 from plugin.models import Activity, Athlete, AthleteSettings, InboxEvent, Pair
-from plugin.queue import PROCESS_EVENT, enqueue
+from plugin.queue import PROCESS_EVENT, REEVALUATE_ATHLETE, enqueue
 from plugin.services.advice_sync import write_description
 from plugin.services.events import athlete_lock, unpark_athlete
 from plugin.statuses import Mode, PairStatus
@@ -52,11 +52,15 @@ def connect_athlete(athlete_data: dict[str, Any], access_info: dict[str, Any], g
     # Zones are fetched lazily by the worker; a reconnect may have changed scopes.
     athlete.hr_zones = None
     athlete.zones_read_at = None
+    was_refused = bool(athlete.needs_reconnect)
     athlete.needs_reconnect = False
     parked = unpark_athlete(athlete.id)
     db.session.commit()
     for event_id in parked:  # replayed now that Strava accepts us again
         enqueue(PROCESS_EVENT, event_id)
+    if was_refused:
+        # A settings change while we had no access was judged but never written: catch up.
+        enqueue(REEVALUATE_ATHLETE, athlete.id)
     return athlete
 
 

@@ -84,7 +84,7 @@ def test_connect_advise_history_export_disconnect(stack, page, shoot):
     expect(page.locator("#lift_types-error")).to_have_text("Tick at least one lifting type.")
     expect(page.get_by_role("alert").first).to_contain_text("Nothing was saved")
     expect(page.locator("#section-sports")).to_have_attribute("open", "")
-    assert stack.sql("SELECT goal, lift_types FROM athlete_settings") == [("strength", "Crossfit,WeightTraining")]
+    assert stack.sql("SELECT goal, lift_types FROM athlete_settings") == [("strength", "WeightTraining,Crossfit")]
     shoot("04b-settings-refused", mobile=True)
     page.goto(stack.product + "/settings")
 
