@@ -101,7 +101,7 @@ def bench_webhook(postgres: bool, requests_count: int) -> None:
     from plugin import create_app
     from plugin.extensions import db
     from plugin.services.athletes import connect_athlete
-    from tests.support.servers import ThreadedServer
+    from plugin.devtools import ThreadedServer
 
     schema = None
     with tempfile.TemporaryDirectory() as tmp:

@@ -24,13 +24,10 @@ import concurrent.futures as futures
 import datetime as dt
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,20 +35,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
 
 from plugin.description_block import SIGNATURE_PREFIX  # noqa: E402
+from plugin.devtools import (  # noqa: E402
+    ProcessGroup,
+    Schema,
+    emulator_command,
+    free_port,
+    gunicorn_command,
+    product_env,
+    upgrade_command,
+    worker_command,
+)
 
 PG_URL = os.environ.get("LIFTRUN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_BASE = os.environ.get("LIFTRUN_TEST_REDIS", "redis://127.0.0.1:6379")
-BIN = Path(sys.executable).parent
 SIGNATURE_LINE = re.compile(rf"^{re.escape(SIGNATURE_PREFIX)}\b", re.MULTILINE)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Stack:
@@ -61,51 +60,26 @@ class Stack:
         self.tmp = tmp
         self.redis_url = redis_url
         self.latency_ms = latency_ms
-        self.schema = f"bench_scale_{uuid.uuid4().hex[:8]}"
-        self.emu = f"http://127.0.0.1:{free_port()}"
-        self.web = f"http://127.0.0.1:{free_port()}"
-        self.engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("STRAVA_", "SANDBOX_"))},
-            "STRAVA_BASE_URL": self.emu, "PUBLIC_URL": self.web, "SECRET_KEY": "bench-secret",
-            "DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{self.schema}", "REDIS_URL": redis_url,
-            "SILENCE_TOKEN_WARNINGS": "true", "PYTHONUNBUFFERED": "1", "LIFTRUN_INSTANCE_PATH": str(tmp),
-        }
-        self.base: list[subprocess.Popen] = []
-        self.workers: list[subprocess.Popen] = []
+        self.schema = Schema(PG_URL, "bench_scale")
+        self.emu_port, self.web_port = free_port(), free_port()
+        self.emu = f"http://127.0.0.1:{self.emu_port}"
+        self.web = f"http://127.0.0.1:{self.web_port}"
+        self.env = product_env(STRAVA_BASE_URL=self.emu, PUBLIC_URL=self.web, SECRET_KEY="bench-secret",
+                               DATABASE_URL=self.schema.url, REDIS_URL=redis_url, LIFTRUN_INSTANCE_PATH=tmp)
+        self.base = ProcessGroup(self.env, log_dir=tmp, cwd=ROOT)
+        self.workers = ProcessGroup(self.env, log_dir=tmp, cwd=ROOT)
         self.http = requests.Session()
-
-    def spawn(self, name: str, argv: list[str]) -> subprocess.Popen:
-        log = (self.tmp / f"{name}.log").open("ab")
-        return subprocess.Popen(argv, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-
-    def wait_http(self, url: str, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(url, timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{url} did not come up; see {self.tmp}")
 
     def start(self) -> None:
         import redis
 
         redis.Redis.from_url(self.redis_url).flushdb()
-        with self.engine.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{self.schema}"'))
-        subprocess.run([str(BIN / "flask"), "--app", "plugin", "db", "upgrade"], env=self.env, cwd=ROOT,
-                       check=True, capture_output=True)
-        emu_port, web_port = self.emu.rsplit(":", 1)[1], self.web.rsplit(":", 1)[1]
-        self.base.append(self.spawn("emulator", [sys.executable, "-m", "plugin.sandbox", "--port", emu_port,
-                                                 "--auto-approve"]))
-        self.base.append(self.spawn("web", [str(BIN / "gunicorn"), "plugin:create_app()", "--bind",
-                                            f"127.0.0.1:{web_port}", "--workers", "2"]))
-        self.wait_http(f"{self.emu}/healthz")
-        self.wait_http(f"{self.web}/healthz")
+        self.schema.create()
+        subprocess.run(upgrade_command(), env=self.env, cwd=ROOT, check=True, capture_output=True)
+        self.base.start("emulator", emulator_command(self.emu_port, "--auto-approve"), new_session=True)
+        self.base.start("web", gunicorn_command(self.web_port, 2), new_session=True)
+        self.base.wait_for_url(f"{self.emu}/healthz", timeout=30)
+        self.base.wait_for_url(f"{self.web}/healthz", timeout=30)
         big = 10**7
         self.admin("POST", "rate-limit", json={"limit_15min": big, "limit_daily": big, "read_limit_15min": big,
                                                "read_limit_daily": big})
@@ -117,36 +91,23 @@ class Stack:
         return resp.json() if resp.content else None
 
     def start_workers(self, count: int, label: str) -> None:
-        logs = []
-        for i in range(count):
-            name = f"worker-{label}-{i}"
-            logs.append(self.tmp / f"{name}.log")
-            self.workers.append(self.spawn(name, [
-                str(BIN / "celery"), "-A", "worker", "worker", "--concurrency", "1", "--prefetch-multiplier", "1",
-                "--without-gossip", "--without-mingle", "--loglevel", "INFO", "-n", f"{name}@%h",
-            ]))
-        deadline = time.monotonic() + 60
-        while not all(log.exists() and " ready." in log.read_text(errors="replace") for log in logs):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"workers did not get ready; see {self.tmp}")
-            time.sleep(0.2)
+        names = [f"worker-{label}-{i}" for i in range(count)]
+        for name in names:
+            self.workers.start(name, worker_command(1, "--prefetch-multiplier", "1", "--without-gossip",
+                                                    "--without-mingle", "-n", f"{name}@%h"), new_session=True)
+        for name in names:
+            self.workers.wait_for_log(name, " ready.", timeout=60)
 
     def stop_workers(self) -> None:
-        _stop(self.workers)
-        self.workers = []
+        self.workers.stop(timeout=20)
 
     def stop(self) -> None:
         self.stop_workers()
-        _stop(self.base)
-        with self.engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
-        self.engine.dispose()
+        self.base.stop(timeout=20)
+        self.schema.drop()
 
     def sql(self, query: str, **params):
-        with self.engine.begin() as conn:
-            conn.execute(sa.text(f'SET LOCAL search_path TO "{self.schema}"'))
-            result = conn.execute(sa.text(query), params)
-            return result.fetchall() if result.returns_rows else []
+        return self.schema.sql(query, **params)
 
     def connect(self, athlete_id: int) -> None:
         """Walk the real OAuth redirect chain, for one emulator athlete."""
@@ -157,18 +118,6 @@ class Stack:
         callback = urlsplit(approve.headers["Location"])
         done = browser.get(f"{self.web}{callback.path}?{callback.query}", allow_redirects=False, timeout=10)
         assert done.status_code in (302, 303), (done.status_code, done.text[:300])
-
-
-def _stop(procs: list[subprocess.Popen]) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-    for proc in procs:
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def iso(moment: dt.datetime) -> str:

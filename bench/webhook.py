@@ -22,29 +22,22 @@ import http.client
 import json
 import multiprocessing as mp
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SILENCE_TOKEN_WARNINGS", "true")
 
+from plugin.devtools import ProcessGroup, Schema, free_port, gunicorn_command, upgrade_command  # noqa: E402
+
 PG_URL = os.environ.get("LIFTRUN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_BASE = os.environ.get("LIFTRUN_TEST_REDIS", "redis://127.0.0.1:6379")
 ATHLETE_ID = 4242
 SUBSCRIPTION_ID = 77
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(port: int, workers: int, timeout: float = 90.0) -> None:
@@ -68,28 +61,16 @@ def wait_for(port: int, workers: int, timeout: float = 90.0) -> None:
 
 
 def gunicorn(app_spec: str, port: int, workers: int, threads: int, env: dict, cwd: Path,
-             log_path: Path) -> subprocess.Popen:
-    cmd = [str(Path(sys.executable).with_name("gunicorn")), app_spec, "--bind", f"127.0.0.1:{port}",
-           "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"]
-    with open(log_path, "ab") as log_file:
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log_file, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+             log_path: Path) -> ProcessGroup:
+    server = ProcessGroup(env, log_dir=log_path.parent, cwd=cwd)
+    server.start(log_path.stem, gunicorn_command(port, workers, "--threads", str(threads), "--log-level", "warning",
+                                                 app=app_spec), new_session=True)
     try:
         wait_for(port, workers)
     except RuntimeError:
-        stop(proc)
+        server.stop(timeout=10)
         raise
-    return proc
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    return server
 
 
 def client_loop(port: int, client_no: int, warmup: float, seconds: float, path: str, queue) -> None:
@@ -144,17 +125,11 @@ def drive(port: int, clients: int, warmup: float, seconds: float, path: str = "/
     return {"count": count, "errors": errors, "rps": count / seconds, "p50": pick(0.50), "p99": pick(0.99)}
 
 
-def prepare_database(schema: str, redis_url: str, instance: str) -> str:
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    admin.dispose()
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+def prepare_database(schema: Schema, redis_url: str, instance: str) -> str:
+    schema.create()
+    url = schema.url
     env = dict(os.environ, DATABASE_URL=url, REDIS_URL=redis_url, LIFTRUN_INSTANCE_PATH=instance)
-    subprocess.run([str(Path(sys.executable).with_name("flask")), "--app", "plugin", "db", "upgrade"],
-                   env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(upgrade_command(), env=env, cwd=ROOT, check=True, capture_output=True)
 
     os.environ.update(DATABASE_URL=url, REDIS_URL=redis_url, LIFTRUN_INSTANCE_PATH=instance)
     from plugin import create_app
@@ -172,25 +147,6 @@ def prepare_database(schema: str, redis_url: str, instance: str) -> str:
     return url
 
 
-def drop_schema(schema: str) -> None:
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    admin.dispose()
-
-
-def count_stored(schema: str) -> int:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.connect() as conn:
-        n = conn.execute(sa.text(f'SELECT count(*) FROM "{schema}".inbox_events')).scalar_one()
-    engine.dispose()
-    return int(n)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="short run (a few seconds per side)")
@@ -206,7 +162,7 @@ def main() -> None:
     import redis
 
     redis.Redis.from_url(args.redis).flushdb()
-    schema = f"bench_wh_{uuid.uuid4().hex[:8]}"
+    schema = Schema(PG_URL, "bench_wh")
     with tempfile.TemporaryDirectory() as instance:
         url = prepare_database(schema, args.redis, instance)
         env = dict(os.environ, DATABASE_URL=url, REDIS_URL=args.redis, LIFTRUN_INSTANCE_PATH=instance,
@@ -216,18 +172,18 @@ def main() -> None:
             for label, spec in (("bare Flask", "bench.bare_webhook:app"), ("product", "plugin:create_app()")):
                 port = free_port()
                 log_path = Path(instance) / f"{label.replace(' ', '_')}.log"
-                proc = gunicorn(spec, port, args.workers, args.threads, env, ROOT, log_path)
+                server = gunicorn(spec, port, args.workers, args.threads, env, ROOT, log_path)
                 try:
                     rows.append((label, drive(port, args.clients, warmup, seconds)))
                 finally:
-                    stop(proc)
+                    server.stop(timeout=10)
                     lines = [line for line in log_path.read_text(errors="replace").splitlines()
                              if "ResourceWarning" not in line]
                     if args.show_logs and lines:
                         print(f"--- {label}: {len(lines)} log lines, last 40:", *lines[-40:], sep="\n")
-            stored = count_stored(schema)
+            stored = int(schema.sql("SELECT count(*) FROM inbox_events")[0][0])
         finally:
-            drop_schema(schema)
+            schema.drop()
             redis.Redis.from_url(args.redis).flushdb()
 
     bare, product = rows[0][1], rows[1][1]

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import itertools
 import os
-import uuid
 
 import pytest
 import redis as redis_lib
-import sqlalchemy as sa
 
-from tests.support.apps import UNIT_REDIS_URL, build_app, dispose, pg_engine, pg_url_with_schema
+from plugin.devtools import Schema
+from tests.support.apps import PG_URL, UNIT_REDIS_URL, build_app, dispose, pg_url_with_schema
 from tests.support.factories import ATHLETE_ID, make_athlete
 from tests.support.servers import connect_through_oauth, start_emulator
 
@@ -51,15 +50,11 @@ def redis_client(redis_url):
 
 @pytest.fixture
 def pg_schema():
-    """Yield a fresh PostgreSQL schema, dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = pg_engine()
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    yield schema
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    """Yield the name of a fresh PostgreSQL schema, dropped afterwards."""
+    schema = Schema(PG_URL, "t")
+    schema.create()
+    yield schema.name
+    schema.drop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

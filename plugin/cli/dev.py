@@ -10,35 +10,28 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
-import requests
 
 from plugin.cli.errors import fail
+from plugin.devtools import (
+    ProcessGroup,
+    StartError,
+    emulator_command,
+    flask_command,
+    port_in_use,
+    worker_command,
+)
 
 
-def _port_in_use(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _wait_for(url: str, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=1).status_code < 500:
-                return True
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    return False
+def _wait_for(processes: ProcessGroup, url: str, what: str) -> None:
+    try:
+        processes.wait_for_url(url, timeout=30.0)
+    except StartError as err:
+        raise click.ClickException(f"{what} ({err})") from None
 
 
 @click.command()
@@ -63,13 +56,14 @@ def dev(web_port: int | None, sandbox_port: int | None, concurrency: int) -> Non
         env["PUBLIC_URL"] = f"http://127.0.0.1:{web_port}"
     ports = [("web app", web_port, "--web-port")]
     if sandbox:
-        ports.append(("Strava emulator", sandbox_port or urlsplit(app.config["STRAVA_BASE_URL"]).port or 5055,
-                      "--sandbox-port"))
+        sandbox_port = sandbox_port or urlsplit(app.config["STRAVA_BASE_URL"]).port or 5055
+        env["STRAVA_BASE_URL"] = f"http://127.0.0.1:{sandbox_port}"
+        ports.append(("Strava emulator", sandbox_port, "--sandbox-port"))
     for label, port, option in ports:
-        if _port_in_use(port):
+        if port_in_use(port):
             fail("dev", f"port {port} for the {label} is already in use (another `liftrun dev`?). "
                  f"Stop it, or choose another port with {option}.")
-    processes: list[subprocess.Popen] = []
+    processes = ProcessGroup(env)
 
     def _terminate(signum, frame):
         raise KeyboardInterrupt
@@ -80,22 +74,15 @@ def dev(web_port: int | None, sandbox_port: int | None, concurrency: int) -> Non
 
     def start(name: str, argv: list[str]) -> None:
         click.echo(f"starting {name}: {' '.join(argv)}")
-        processes.append(subprocess.Popen(argv, env=env))
+        processes.start(name, argv)
 
     try:
         if sandbox:
-            base = urlsplit(app.config["STRAVA_BASE_URL"])
-            port = sandbox_port or base.port or 5055
-            env["STRAVA_BASE_URL"] = f"http://127.0.0.1:{port}"
-            start("Strava emulator", [sys.executable, "-m", "plugin.sandbox", "--port", str(port),
-                                      "--state-file", str(instance / "sandbox-state.json")])
-            if not _wait_for(f"http://127.0.0.1:{port}/healthz"):
-                raise click.ClickException("the Strava emulator did not start")
-        start("web", [sys.executable, "-m", "flask", "--app", "plugin", "run", "--port", str(web_port)])
-        start("worker", [sys.executable, "-m", "celery", "-A", "worker", "worker", "--loglevel", "INFO",
-                         "--concurrency", str(concurrency), "-B", "-s", str(instance / "celerybeat-schedule")])
-        if not _wait_for(f"http://127.0.0.1:{web_port}/healthz"):
-            raise click.ClickException("the web app did not start (is Redis running?)")
+            start("Strava emulator", emulator_command(sandbox_port, "--state-file", str(instance / "sandbox-state.json")))
+            _wait_for(processes, f"{env['STRAVA_BASE_URL']}/healthz", "the Strava emulator did not start")
+        start("web", flask_command(web_port))
+        start("worker", worker_command(concurrency, "-B", "-s", str(instance / "celerybeat-schedule")))
+        _wait_for(processes, f"http://127.0.0.1:{web_port}/healthz", "the web app did not start (is Redis running?)")
         if sandbox:
             _ensure_sandbox_subscription(env, instance)
         click.echo("")
@@ -103,20 +90,13 @@ def dev(web_port: int | None, sandbox_port: int | None, concurrency: int) -> Non
         if sandbox:
             click.echo(f"Sandbox Strava (emulator): {env['STRAVA_BASE_URL']}/  — simulate a lift and a run there.")
         click.echo("Press Ctrl-C to stop.")
-        while all(p.poll() is None for p in processes):
+        while processes.all_running():
             time.sleep(0.5)
         raise click.ClickException("a process exited; stopping the others")
     except KeyboardInterrupt:
         click.echo("stopping…")
     finally:
-        for proc in processes:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in processes:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        processes.stop(timeout=10)
 
 
 def _ensure_sandbox_subscription(env: dict, instance: Path) -> None:

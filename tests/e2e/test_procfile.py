@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from plugin.devtools import emulator_command, free_port
 from tests.support import strava
 from tests.support.apps import REDIS_BASE
-from tests.support.stack import Stack, free_port, wait_for
+from tests.support.stack import Stack
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -62,21 +63,18 @@ def test_procfile_lines_run_the_product(procfile_stack):
     lines = procfile_lines()
     assert set(lines) == {"release", "web", "worker", "beat"}
     import redis as redis_lib
-    import sqlalchemy as sa
 
     redis_lib.Redis.from_url(stack.env["REDIS_URL"]).flushdb()
-    with stack.engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{stack.schema}"'))
+    stack.schema.create()
     release = subprocess.run(["bash", "-c", lines["release"]], env=stack.env, cwd=stack.tmp,
                              capture_output=True, text=True, timeout=120)
     assert release.returncode == 0, release.stderr
 
-    emu_port = stack.emu.rsplit(":", 1)[1]
-    stack.run("emulator", [sys.executable, "-m", "plugin.sandbox", "--port", emu_port, "--auto-approve"])
+    stack.run("emulator", emulator_command(int(stack.emu.rsplit(":", 1)[1]), "--auto-approve"))
     for name in ("web", "worker", "beat"):
         stack.run(name, ["bash", "-c", f"exec {lines[name]}"])
-    wait_for(f"{stack.emu}/healthz", stack.procs)
-    wait_for(f"{stack.web}/healthz", stack.procs, timeout=60)
+    stack.wait_for(f"{stack.emu}/healthz")
+    stack.wait_for(f"{stack.web}/healthz", timeout=60)
     ready = wait_until(lambda: requests.get(f"{stack.web}/readyz", timeout=5).status_code == 200,
                        what="/readyz to see the worker's heartbeat")
     assert ready
@@ -110,11 +108,10 @@ def test_procfile_lines_run_the_product(procfile_stack):
     assert snapshot["inbox"] == {"done": 2} and snapshot["worker_alive"] is True
     assert snapshot["athletes"]["connected"] == 1
 
-    worker_log = stack.logs["worker"].read_text()
+    worker_log = stack.log("worker")
     records = [json.loads(line) for line in worker_log.splitlines() if line.startswith("{")]
     task_records = [r for r in records if r["task"] == "liftrun.process_event"]
     assert task_records, worker_log[-3000:]
     assert all(r["athlete_id"] == ATHLETE and r["event_id"] for r in task_records)
-    assert "beat: Starting" in stack.logs["beat"].read_text()
-    for proc in stack.procs:
-        assert proc.poll() is None, f"{proc.args} exited early"
+    assert "beat: Starting" in stack.log("beat")
+    assert stack.processes.all_running(), stack.dump_logs()

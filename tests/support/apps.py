@@ -10,9 +10,8 @@ import dataclasses
 import os
 from typing import Any
 
-import sqlalchemy as sa
-
 from plugin.config import Settings, load_settings, normalise_database_url
+from plugin.devtools import schema_url
 
 PG_URL = os.environ.get("LIFTRUN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_BASE = os.environ.get("LIFTRUN_TEST_REDIS", "redis://127.0.0.1:6379")
@@ -37,12 +36,7 @@ SETTINGS_FIELDS = {
 
 def pg_url_with_schema(schema: str) -> str:
     """Return the test database's URL with `schema` first on the search path."""
-    return f"{PG_URL}?options=-csearch_path%3D{schema}"
-
-
-def pg_engine() -> sa.Engine:
-    """Return an engine on the test database itself (to create and drop schemas)."""
-    return sa.create_engine(normalise_database_url(PG_URL))
+    return schema_url(PG_URL, schema)
 
 
 def settings_for(database_url: str, redis_url: str, **fields: Any) -> Settings:

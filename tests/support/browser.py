@@ -10,20 +10,17 @@ database 13. Screenshots of every step go to test-artifacts/screenshots/.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
 import redis as redis_lib
 import requests
-import sqlalchemy as sa
 
 from plugin.config import external_url_config
-from tests.support.apps import REDIS_BASE, build_app, pg_engine, pg_url_with_schema
-from tests.support.servers import ThreadedServer, start_emulator
+from plugin.devtools import ProcessGroup, Schema, StartError, product_env, worker_command
+from tests.support.apps import PG_URL, REDIS_BASE, build_app
+from plugin.devtools import ThreadedServer
+from tests.support.servers import start_emulator
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -52,13 +49,10 @@ class Stack:
 
     def __init__(self, tmp: Path):
         self.tmp = tmp
-        self.schema = f"br_{uuid.uuid4().hex[:10]}"
-        self.database_url = pg_url_with_schema(self.schema)
-        self.engine = pg_engine()
+        self.schema = Schema(PG_URL, "br")
         self.emulator = None
         self.web = None
-        self.worker = None
-        self.worker_log = tmp / "worker.log"
+        self.processes = ProcessGroup(product_env(), log_dir=tmp, cwd=REPO)
 
     @property
     def emu(self) -> str:
@@ -69,43 +63,23 @@ class Stack:
         return self.web.url
 
     def start(self) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{self.schema}"'))
+        self.schema.create()
         redis_lib.Redis.from_url(BROWSER_REDIS_URL).flushdb()
         self.emulator = start_emulator(AUTO_APPROVE=False)
         self.emulator.__enter__()
         # PUBLIC_URL must be the server's own address: bind first, then tell the app.
-        app = build_app(self.database_url, BROWSER_REDIS_URL, TESTING=False, WTF_CSRF_ENABLED=True,
+        app = build_app(self.schema.url, BROWSER_REDIS_URL, TESTING=False, WTF_CSRF_ENABLED=True,
                         SECRET_KEY=SECRET_KEY, STRAVA_BASE_URL=self.emu, PUBLIC_URL="http://placeholder.invalid")
         self.web = ThreadedServer(app)
         app.config.update(external_url_config(self.web.url), PUBLIC_URL=self.web.url)
         self.web.__enter__()
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("STRAVA_", "SANDBOX_"))},
-            "DATABASE_URL": self.database_url,
-            "REDIS_URL": BROWSER_REDIS_URL,
-            "STRAVA_BASE_URL": self.emu,
-            "PUBLIC_URL": self.product,
-            "SECRET_KEY": SECRET_KEY,
-            "SILENCE_TOKEN_WARNINGS": "true",
-            "PYTHONUNBUFFERED": "1",
-        }
-        self.worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "worker", "worker", "--loglevel", "INFO",
-             "--concurrency", "2", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=REPO, env=env, stdout=self.worker_log.open("w"), stderr=subprocess.STDOUT,
-        )
-        self._wait_for_worker()
-
-    def _wait_for_worker(self, timeout: float = 40.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.worker.poll() is not None:
-                raise RuntimeError(f"celery worker exited with {self.worker.returncode}:\n{self.worker_log.read_text()}")
-            if "ready." in self.worker_log.read_text():
-                return
-            time.sleep(0.2)
-        raise RuntimeError(f"celery worker did not become ready:\n{self.worker_log.read_text()}")
+        self.processes.env.update(DATABASE_URL=self.schema.url, REDIS_URL=BROWSER_REDIS_URL, STRAVA_BASE_URL=self.emu,
+                                  PUBLIC_URL=self.product, SECRET_KEY=SECRET_KEY)
+        self.processes.start("worker", worker_command(2, "--without-gossip", "--without-mingle", "--without-heartbeat"))
+        try:
+            self.processes.wait_for_log("worker", "ready.")
+        except StartError as err:
+            raise RuntimeError(f"{err}:\n{self.worker_output()}") from None
 
     def subscribe(self) -> dict:
         """Create the app's push subscription at the emulator (as `liftrun subscription create` would).
@@ -123,27 +97,19 @@ class Stack:
         return resp.json()
 
     def sql(self, query: str, **params):
-        with self.engine.connect() as conn:
-            conn.execute(sa.text(f'SET search_path TO "{self.schema}"'))
-            return conn.execute(sa.text(query), params).fetchall()
+        return self.schema.sql(query, **params)
 
     def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.terminate()
-            try:
-                self.worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.worker.kill()
+        self.processes.stop()
         for server in (self.web, self.emulator):
             if server is not None:
                 server.__exit__(None, None, None)
-        with self.engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
-        self.engine.dispose()
+        self.schema.drop()
         redis_lib.Redis.from_url(BROWSER_REDIS_URL).flushdb()
 
     def worker_output(self) -> str:
-        return self.worker_log.read_text()[-8000:] if self.worker_log.exists() else ""
+        log = self.processes.log_path("worker")
+        return log.read_text(errors="replace")[-8000:] if log.exists() else ""
 
     def dump_logs(self) -> str:
         """Return what a failed test's report shows (the root conftest's hook adds it)."""

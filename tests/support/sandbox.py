@@ -13,7 +13,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 from stravalib import Client
-from werkzeug.serving import make_server
 
 from plugin.strava.session import BaseUrlSession
 
@@ -65,13 +64,6 @@ class Sandbox:
         client = self.client()
         tokens = client.exchange_code_for_token(CLIENT_ID, CLIENT_SECRET, query["code"][0])
         return client, tokens
-
-
-def serve(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    return server, thread
 
 
 @dataclass

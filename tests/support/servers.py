@@ -3,26 +3,11 @@ real OAuth redirect chain between them."""
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import urlsplit
 
 import requests
-from werkzeug.serving import make_server
 
-
-class ThreadedServer:
-    def __init__(self, app, host: str = "127.0.0.1"):
-        self.server = make_server(host, 0, app, threaded=True)
-        self.url = f"http://{host}:{self.server.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+from plugin.devtools import ThreadedServer
 
 
 def start_emulator(**config):

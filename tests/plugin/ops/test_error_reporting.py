@@ -9,7 +9,7 @@ import textwrap
 
 from werkzeug.wrappers import Request, Response
 
-from tests.support.servers import ThreadedServer
+from plugin.devtools import ThreadedServer
 
 CHILD = textwrap.dedent("""
     import json, sentry_sdk

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from plugin.sandbox import create_app
-from tests.support.sandbox import Callback, Sandbox, serve, serve_callback
+from plugin.devtools import ThreadedServer
+from tests.support.sandbox import Callback, Sandbox, serve_callback
 
 
 @pytest.fixture(autouse=True)
@@ -28,12 +29,10 @@ def sandbox_config() -> dict[str, Any]:
 @pytest.fixture
 def sandbox(sandbox_config):
     app = create_app(sandbox_config)
-    server, thread = serve(app)
-    box = Sandbox(app=app, url=f"http://127.0.0.1:{server.port}")
-    yield box
-    box.emu.deliverer.wait(5)
-    server.shutdown()
-    thread.join(5)
+    with ThreadedServer(app) as server:
+        box = Sandbox(app=app, url=server.url)
+        yield box
+        box.emu.deliverer.wait(5)
 
 
 @pytest.fixture
