@@ -29,12 +29,10 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,9 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
 
 from plugin.description_block import SIGNATURE_PREFIX, remove_block  # noqa: E402
+from plugin import devtools  # noqa: E402
 from tests.support.forms import csrf_token  # noqa: E402
 from tests.support.fuzz import (  # noqa: E402
     FuzzRequest,
@@ -62,24 +60,6 @@ from tests.support.fuzz import (  # noqa: E402
 PG_URL = os.environ.get("LIFTRUN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 # Hostile requests per way in (the smoke run sends a tenth).
 FUZZ_REQUESTS = {"webhook": 1200, "validation": 600, "callback": 600, "settings": 600}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
 
 
 @dataclass
@@ -102,95 +82,57 @@ class Stack:
 
     def __init__(self, tmp: Path):
         self.tmp = tmp
-        self.schema = f"faults_{uuid.uuid4().hex[:10]}"
-        self.redis_port = free_port()
+        self.schema = devtools.Schema(PG_URL, "faults")
+        self.redis_port, self.emu_port, self.web_port = (devtools.free_port() for _ in range(3))
         self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
-        self.emu = f"http://127.0.0.1:{free_port()}"
-        self.web = f"http://127.0.0.1:{free_port()}"
-        self.engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("STRAVA_", "SANDBOX_"))},
-            "STRAVA_BASE_URL": self.emu, "PUBLIC_URL": self.web,
-            "DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{self.schema}",
-            "REDIS_URL": self.redis_url, "SECRET_KEY": "faults-secret", "SILENCE_TOKEN_WARNINGS": "true",
-            "PYTHONUNBUFFERED": "1",
+        self.emu = f"http://127.0.0.1:{self.emu_port}"
+        self.web = f"http://127.0.0.1:{self.web_port}"
+        self.env = devtools.product_env(
+            STRAVA_BASE_URL=self.emu, PUBLIC_URL=self.web, DATABASE_URL=self.schema.url, REDIS_URL=self.redis_url,
+            SECRET_KEY="faults-secret",
             # Short pauses so a report finishes in minutes; the kinds of waiting are unchanged.
-            "LIFTRUN_ERROR_BACKOFF_SECONDS": "1", "LIFTRUN_NOT_FOUND_RETRY_SECONDS": "2",
-        }
-        self.procs: dict[str, subprocess.Popen] = {}
+            LIFTRUN_ERROR_BACKOFF_SECONDS=1, LIFTRUN_NOT_FOUND_RETRY_SECONDS=2,
+        )
+        self.processes = devtools.ProcessGroup(self.env, log_dir=tmp, cwd=ROOT)
         self.browser = requests.Session()  # the connected athlete's, logged in by `connect`
-        self.workers: list[str] = []
-        self.redis: subprocess.Popen | None = None
 
     # ------------------------------------------------------------ processes
 
-    def spawn(self, name: str, argv: list[str]) -> subprocess.Popen:
-        log = (self.tmp / f"{name}.log").open("a")
-        proc = subprocess.Popen(argv, env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-        self.procs[name] = proc
-        return proc
-
     def start_redis(self) -> None:
-        self.redis = subprocess.Popen(
-            ["redis-server", "--port", str(self.redis_port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(50):
-            try:
-                with socket.create_connection(("127.0.0.1", self.redis_port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("redis-server did not start")
+        self.processes.start("redis", ["redis-server", "--port", str(self.redis_port), "--save", "",
+                                       "--appendonly", "no"])
+        self.processes.wait_for_port(self.redis_port, timeout=5)
 
     def stop_redis(self) -> None:
-        if self.redis is not None:
-            self.redis.terminate()
-            self.redis.wait(10)
-            self.redis = None
+        if "redis" in self.processes.procs:
+            self.processes.stop("redis", timeout=10)
 
     def start_worker(self, name: str) -> None:
-        self.spawn(name, [sys.executable, "-m", "celery", "-A", "worker", "worker", "--loglevel", "INFO",
-                          "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", f"{name}@%h"])
-        self.workers.append(name)
+        self.processes.start(name, devtools.worker_command(1, "--without-gossip", "--without-mingle",
+                                                           "-n", f"{name}@%h"))
 
     def kill(self, name: str, sig: int = signal.SIGTERM) -> None:
-        proc = self.procs.pop(name)
-        proc.send_signal(sig)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        if name in self.workers:
-            self.workers.remove(name)
+        self.processes.stop(name, sig=sig)
 
     def start(self) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{self.schema}"'))
+        self.schema.create()
         self.start_redis()
-        subprocess.run([sys.executable, "-m", "flask", "--app", "plugin", "db", "upgrade"],
-                       env=self.env, check=True, capture_output=True, cwd=ROOT)
-        self.spawn("emulator", [sys.executable, "-m", "plugin.sandbox", "--port", self.emu.rsplit(":", 1)[1],
-                                "--auto-approve"])
-        self.spawn("web", [sys.executable, "-m", "gunicorn", "plugin:create_app()", "--bind",
-                           self.web.replace("http://", ""), "--workers", "2"])
+        subprocess.run(devtools.upgrade_command(), env=self.env, check=True, capture_output=True, cwd=ROOT)
+        self.processes.start("emulator", devtools.emulator_command(self.emu_port, "--auto-approve"))
+        self.processes.start("web", devtools.gunicorn_command(self.web_port, 2))
         self.start_worker("worker1")
-        wait_http(f"{self.emu}/healthz")
-        wait_http(f"{self.web}/healthz")
+        self.processes.wait_for_url(f"{self.emu}/healthz", timeout=90)
+        self.processes.wait_for_url(f"{self.web}/healthz", timeout=90)
 
     def stop(self) -> None:
-        for name in list(self.procs):
-            self.kill(name)
+        self.processes.stop(*(name for name in self.processes.procs if name != "redis"))  # then their Redis
         self.stop_redis()
-        with self.engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
-        self.engine.dispose()
+        self.schema.drop()
 
     # ------------------------------------------------------------ talking to it
 
     def sql(self, query: str, **params):
-        with self.engine.connect() as conn:
-            conn.execute(sa.text(f'SET search_path TO "{self.schema}"'))
-            return conn.execute(sa.text(query), params).fetchall()
+        return self.schema.sql(query, **params)
 
     def admin(self, method: str, path: str, **kwargs):
         response = requests.request(method, f"{self.emu}/sandbox/api/{path}", timeout=30, **kwargs)
@@ -205,9 +147,7 @@ class Stack:
         done = http.get(f"{self.web}{callback.path}?{callback.query}", allow_redirects=False)
         assert done.status_code in (302, 303), done.status_code
         athlete_id = int(self.sql("SELECT id FROM athletes")[0][0])
-        with self.engine.begin() as conn:
-            conn.execute(sa.text(f'SET search_path TO "{self.schema}"'))
-            conn.execute(sa.text("UPDATE athlete_settings SET goal = 'strength', goal_chosen_at = now()"))
+        self.sql("UPDATE athlete_settings SET goal = 'strength', goal_chosen_at = now()")
         return athlete_id
 
     def sweep_now(self) -> None:

@@ -37,16 +37,7 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 
 from plugin.description_block import SIGNATURE_PREFIX  # noqa: E402
-from plugin.devtools import (  # noqa: E402
-    ProcessGroup,
-    Schema,
-    emulator_command,
-    free_port,
-    gunicorn_command,
-    product_env,
-    upgrade_command,
-    worker_command,
-)
+from plugin import devtools  # noqa: E402
 
 PG_URL = os.environ.get("LIFTRUN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_BASE = os.environ.get("LIFTRUN_TEST_REDIS", "redis://127.0.0.1:6379")
@@ -60,14 +51,14 @@ class Stack:
         self.tmp = tmp
         self.redis_url = redis_url
         self.latency_ms = latency_ms
-        self.schema = Schema(PG_URL, "bench_scale")
-        self.emu_port, self.web_port = free_port(), free_port()
+        self.schema = devtools.Schema(PG_URL, "bench_scale")
+        self.emu_port, self.web_port = devtools.free_port(), devtools.free_port()
         self.emu = f"http://127.0.0.1:{self.emu_port}"
         self.web = f"http://127.0.0.1:{self.web_port}"
-        self.env = product_env(STRAVA_BASE_URL=self.emu, PUBLIC_URL=self.web, SECRET_KEY="bench-secret",
+        self.env = devtools.product_env(STRAVA_BASE_URL=self.emu, PUBLIC_URL=self.web, SECRET_KEY="bench-secret",
                                DATABASE_URL=self.schema.url, REDIS_URL=redis_url, LIFTRUN_INSTANCE_PATH=tmp)
-        self.base = ProcessGroup(self.env, log_dir=tmp, cwd=ROOT)
-        self.workers = ProcessGroup(self.env, log_dir=tmp, cwd=ROOT)
+        self.base = devtools.ProcessGroup(self.env, log_dir=tmp, cwd=ROOT)
+        self.workers = devtools.ProcessGroup(self.env, log_dir=tmp, cwd=ROOT)
         self.http = requests.Session()
 
     def start(self) -> None:
@@ -75,9 +66,9 @@ class Stack:
 
         redis.Redis.from_url(self.redis_url).flushdb()
         self.schema.create()
-        subprocess.run(upgrade_command(), env=self.env, cwd=ROOT, check=True, capture_output=True)
-        self.base.start("emulator", emulator_command(self.emu_port, "--auto-approve"), new_session=True)
-        self.base.start("web", gunicorn_command(self.web_port, 2), new_session=True)
+        subprocess.run(devtools.upgrade_command(), env=self.env, cwd=ROOT, check=True, capture_output=True)
+        self.base.start("emulator", devtools.emulator_command(self.emu_port, "--auto-approve"), new_session=True)
+        self.base.start("web", devtools.gunicorn_command(self.web_port, 2), new_session=True)
         self.base.wait_for_url(f"{self.emu}/healthz", timeout=30)
         self.base.wait_for_url(f"{self.web}/healthz", timeout=30)
         big = 10**7
@@ -93,7 +84,7 @@ class Stack:
     def start_workers(self, count: int, label: str) -> None:
         names = [f"worker-{label}-{i}" for i in range(count)]
         for name in names:
-            self.workers.start(name, worker_command(1, "--prefetch-multiplier", "1", "--without-gossip",
+            self.workers.start(name, devtools.worker_command(1, "--prefetch-multiplier", "1", "--without-gossip",
                                                     "--without-mingle", "-n", f"{name}@%h"), new_session=True)
         for name in names:
             self.workers.wait_for_log(name, " ready.", timeout=60)

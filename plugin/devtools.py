@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,31 +49,39 @@ def check_running(procs: Iterable[subprocess.Popen[bytes]]) -> None:
             raise StartError(f"{shown} exited with {proc.returncode}")
 
 
-def wait_for_url(url: str, timeout: float = 40.0, procs: Iterable[subprocess.Popen[bytes]] = ()) -> None:
-    """Wait until GET `url` answers 200, while none of `procs` has exited."""
+def _wait(ready: Callable[[], bool], timeout: float, procs: Iterable[subprocess.Popen[bytes]], failure: str) -> None:
+    """Poll `ready` until it is true; StartError with `failure` after `timeout` or once a process exits."""
     procs = list(procs)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         check_running(procs)
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
+        if ready():
+            return
         time.sleep(0.2)
-    raise StartError(f"{url} did not answer within {timeout:g} s")
+    raise StartError(f"{failure} within {timeout:g} s")
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def wait_for_url(url: str, timeout: float = 40.0, procs: Iterable[subprocess.Popen[bytes]] = ()) -> None:
+    """Wait until GET `url` answers 200, while none of `procs` has exited."""
+    _wait(lambda: _answers(url), timeout, procs, f"{url} did not answer")
+
+
+def wait_for_port(port: int, timeout: float = 10.0, procs: Iterable[subprocess.Popen[bytes]] = ()) -> None:
+    """Wait until something listens on `port` (a server that speaks no HTTP, such as redis-server)."""
+    _wait(lambda: port_in_use(port), timeout, procs, f"nothing listened on port {port}")
 
 
 def wait_for_log(path: Path, text: str, timeout: float = 40.0, procs: Iterable[subprocess.Popen[bytes]] = ()) -> None:
     """Wait until the log file at `path` contains `text` (a Celery worker's " ready.")."""
-    procs = list(procs)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        check_running(procs)
-        if path.exists() and text in path.read_text(errors="replace"):
-            return
-        time.sleep(0.2)
-    raise StartError(f"{path.name} did not say {text!r} within {timeout:g} s")
+    _wait(lambda: path.exists() and text in path.read_text(errors="replace"), timeout, procs,
+          f"{path.name} did not say {text!r}")
 
 
 class ThreadedServer:
@@ -175,6 +183,9 @@ class ProcessGroup:
 
     def wait_for_url(self, url: str, timeout: float = 40.0) -> None:
         wait_for_url(url, timeout, self.procs.values())
+
+    def wait_for_port(self, port: int, timeout: float = 10.0) -> None:
+        wait_for_port(port, timeout, self.procs.values())
 
     def wait_for_log(self, name: str, text: str, timeout: float = 40.0) -> None:
         wait_for_log(self.log_path(name), text, timeout, self.procs.values())

@@ -74,11 +74,14 @@ def dev(web_port: int | None, sandbox_port: int | None, concurrency: int) -> Non
 
     def start(name: str, argv: list[str]) -> None:
         click.echo(f"starting {name}: {' '.join(argv)}")
-        processes.start(name, argv)
+        # A session of its own: stopping signals the process with its children (the worker's pool
+        # and embedded beat), so none is left behind when one is killed after the grace period.
+        processes.start(name, argv, new_session=True)
 
     try:
         if sandbox:
-            start("Strava emulator", emulator_command(sandbox_port, "--state-file", str(instance / "sandbox-state.json")))
+            state_file = str(instance / "sandbox-state.json")
+            start("Strava emulator", emulator_command(sandbox_port, "--state-file", state_file))
             _wait_for(processes, f"{env['STRAVA_BASE_URL']}/healthz", "the Strava emulator did not start")
         start("web", flask_command(web_port))
         start("worker", worker_command(concurrency, "-B", "-s", str(instance / "celerybeat-schedule")))

@@ -14,16 +14,8 @@ from sqlalchemy import select
 
 from plugin.extensions import db
 from plugin.models import Athlete, AthleteSettings, InboxEvent
+from tests.support import fuzz
 from tests.support.factories import login, make_athlete
-from tests.support.fuzz import (
-    callback_requests,
-    inbox_garbage,
-    settings_garbage,
-    settings_requests,
-    state_of,
-    validation_requests,
-    webhook_requests,
-)
 
 ATHLETE = 123456789
 WEBHOOK_REQUESTS = 700
@@ -43,19 +35,19 @@ def test_webhook_bodies(app, client):
     with app.app_context():
         make_athlete(ATHLETE)
     statuses = []
-    for request in webhook_requests(WEBHOOK_REQUESTS, ATHLETE):
+    for request in fuzz.webhook_requests(WEBHOOK_REQUESTS, ATHLETE):
         resp = client.post(request.url(), data=request.data(), content_type=request.content_type)
         assert resp.status_code < 500, (resp.status_code, request.body[:200])
         statuses.append(resp.status_code)
     assert statuses.count(200) > 50 and statuses.count(400) > 50  # the fuzz reached both sides
     rows = inbox_rows(app)
-    assert rows and inbox_garbage(rows, ATHLETE) == []
+    assert rows and fuzz.inbox_garbage(rows, ATHLETE) == []
 
 
 def test_validation_queries(sqlite_app):
     client = sqlite_app.test_client()
     answered = 0
-    for request in validation_requests(VALIDATION_REQUESTS):
+    for request in fuzz.validation_requests(VALIDATION_REQUESTS):
         resp = client.get(request.url())
         assert resp.status_code in (200, 400, 403), (resp.status_code, request.path[:200])
         if resp.status_code == 200:
@@ -77,11 +69,11 @@ def product_database_url(sqlite_url):
 def test_oauth_callbacks(unconnected_product):
     app = unconnected_product
     flows = 0
-    for request in callback_requests(CALLBACK_REQUESTS):
+    for request in fuzz.callback_requests(CALLBACK_REQUESTS):
         client = app.test_client()
         state = None
         if request.starts_flow:  # a browser that started the flow, with its real state
-            state = state_of(client.get("/auth/strava").headers["Location"])
+            state = fuzz.state_of(client.get("/auth/strava").headers["Location"])
             flows += 1
         resp = client.get(request.url(state))
         assert resp.status_code < 500, (resp.status_code, request.path[:200])
@@ -104,9 +96,9 @@ def test_settings_posts(sqlite_app):
     client = sqlite_app.test_client()
     login(client, ATHLETE)
     outcomes = {302: 0, 400: 0}
-    for request in settings_requests(SETTINGS_REQUESTS):
+    for request in fuzz.settings_requests(SETTINGS_REQUESTS):
         resp = client.post(request.url(), data=request.data(), content_type=request.content_type)
         assert resp.status_code in outcomes, (resp.status_code, request.body[:300])
         outcomes[resp.status_code] += 1
-        assert settings_garbage(stored_settings(sqlite_app)) == [], request.body[:300]
+        assert fuzz.settings_garbage(stored_settings(sqlite_app)) == [], request.body[:300]
     assert outcomes[302] > 20 and outcomes[400] > 20

@@ -41,7 +41,8 @@ def pg_url_with_schema(schema: str) -> str:
 
 def settings_for(database_url: str, redis_url: str, **fields: Any) -> Settings:
     """Return the sandbox's settings on these stores, plus `fields`; the environment is not read."""
-    defaults = {"secret_key": "test-secret", "public_url": "http://127.0.0.1:5000", "strava_base_url": "http://127.0.0.1:9"}
+    defaults = {"secret_key": "test-secret", "public_url": "http://127.0.0.1:5000",
+                "strava_base_url": "http://127.0.0.1:9"}
     return dataclasses.replace(load_settings({}), database_url=normalise_database_url(database_url),
                                redis_url=redis_url, **{**defaults, **fields})
 
