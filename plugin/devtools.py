@@ -198,7 +198,10 @@ class ProcessGroup:
         if proc.poll() is not None:
             return
         if name in self._sessions:
-            os.killpg(proc.pid, sig)
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:  # the leader is gone, but not yet reaped
+                proc.send_signal(sig)
         else:
             proc.send_signal(sig)
 
@@ -214,8 +217,19 @@ class ProcessGroup:
                 self._signal(name, signal.SIGKILL)
                 self.procs[name].wait()
         for name in names:
+            if name in self._sessions:
+                self._sweep_session(self.procs[name].pid)
             del self.procs[name]
             self._sessions.discard(name)
+
+    @staticmethod
+    def _sweep_session(pid: int) -> None:
+        """Kill what is left of a stopped process's session: a child it started while shutting down
+        (Celery's embedded beat, say) outlives it otherwise."""
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass  # nothing left
 
     def logs(self, tail: int = 6000) -> str:
         """Return the end of every log, for a report when something went wrong."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,15 +12,22 @@ from pathlib import Path
 import pytest
 import requests
 
+from plugin.devtools import free_port, port_in_use
 from tests.support.apps import REDIS_BASE
-from tests.support.stack import free_port
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
 
-def listening(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+def command_lines() -> list[str]:
+    """Every running process's command line (Linux's /proc)."""
+    lines = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            lines.append(cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:  # the process ended meanwhile
+            pass
+    return lines
 
 
 def test_dev_starts_everything_registers_the_webhook_and_stops_cleanly(tmp_path):
@@ -49,5 +55,8 @@ def test_dev_starts_everything_registers_the_webhook_and_stops_cleanly(tmp_path)
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=40)
         log.close()
-    assert not listening(web_port)
-    assert not listening(emu_port)
+    assert not port_in_use(web_port)
+    assert not port_in_use(emu_port)
+    # No child is left behind: the worker's pool and embedded beat are stopped with it.
+    wait_until(lambda: not [line for line in command_lines() if str(tmp_path) in line], timeout=15,
+               what="every process of this `liftrun dev` to exit")

@@ -14,8 +14,9 @@ import pytest
 
 from plugin.cli.subscription import subscription
 from plugin.config import external_url_config
+from plugin.devtools import ThreadedServer
 from tests.support.apps import build_app
-from tests.support.servers import ThreadedServer, start_emulator
+from tests.support.servers import start_emulator
 
 LIFTRUN = Path(sys.executable).with_name("liftrun")
 
