@@ -48,7 +48,7 @@ NOTES = {  # intensity notes, by kind
     "es": {"none": "no medida", "unjudged": "sin valorar", "near": "aproximado", "estimate": "FC máxima"},
     "fr": {"none": "non mesurée", "unjudged": "non évaluée", "near": "estimation grossière",
            "estimate": "FC max"},
-    "pt-BR": {"none": "não medida", "unjudged": "não avaliada", "near": "estimativa grosseira",
+    "pt-BR": {"none": "não medida", "unjudged": "não avaliada", "near": "estimativa aproximada",
               "estimate": "FC máxima"},
 }
 SETTINGS_WORD = {"en": "settings", "de": "Einstellungen", "es": "ajustes", "fr": "réglages",
@@ -64,7 +64,7 @@ PROTEIN_RICH = {"en": "protein-rich", "de": "proteinreich", "es": "rico en prote
 FAT = {"en": "fat", "de": "fett", "es": "grasa", "fr": "graisse", "pt-BR": "gordura"}
 MUSCLE = {"en": "muscle", "de": "muskel", "es": "músculo", "fr": "muscle", "pt-BR": "músculo"}
 SECOND_EASY = {"en": "second session", "de": "zweite Einheit", "es": "segunda sesión",
-               "fr": "deuxième séance", "pt-BR": "segunda sessão"}
+               "fr": "deuxième séance", "pt-BR": "segundo treino"}
 KEY_RUN = {"en": ["key run"], "de": ["Schlüssellauf", "Wichtige Läufe"], "es": ["carrera clave"],
            "fr": ["sortie clé"], "pt-BR": ["corrida-chave"]}
 UPPER_DAY = {"en": "upper-body", "de": "Oberkörper", "es": "tren superior", "fr": "haut du corps",
