@@ -39,6 +39,7 @@ def _default_types(kind: str) -> str:
 
     return ",".join(sorted(getattr(default_rules(), kind)))
 
+
 # SQLite only auto-increments INTEGER PRIMARY KEY columns.
 AutoId = BigInteger().with_variant(Integer(), "sqlite")
 

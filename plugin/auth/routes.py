@@ -15,9 +15,9 @@ from stravalib.model import SummaryAthlete
 
 from plugin.auth import bp
 from plugin.auth.states import MAX_STATE_CHARS, consume_state, issue_state
+from plugin.public_urls import public_url
 from plugin.queue import BACKFILL_ATHLETE, enqueue
 from plugin.services.athletes import REQUIRED_SCOPES, REQUESTED_SCOPES, connect_athlete
-from plugin.public_urls import public_url
 from plugin.strava.client import app_client
 
 log = logging.getLogger(__name__)

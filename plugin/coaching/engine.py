@@ -13,7 +13,7 @@ from typing import Any
 
 from .activities import Activity, normalise_activities
 from .advice_text import TextFacts, compose
-from .codes import GOALS, LIFT_FIRST, NO_FUEL_VERDICTS, is_easy
+from .codes import GOALS, LIFT_FIRST, NO_FUEL_VERDICTS, RUN_FIRST, is_easy
 from .errors import EngineInputError
 from .intensity import HrZones, classify_intensity, parse_max_hr, parse_zones
 from .messages import Catalog
@@ -91,7 +91,7 @@ def _parse_weight(value: Any) -> float | None:
 def _judge(lift: Activity, run: Activity, goal: str, hr_zones: HrZones | None, max_hr: float | None, weight: float | None,
            history: WeekHistory, options: EngineOptions, rules: Rules, catalog: Catalog) -> PairVerdict:
     first, later = first_and_later(lift, run)
-    order = LIFT_FIRST if first is lift else "run_first"
+    order = LIFT_FIRST if first is lift else RUN_FIRST
     gap = gap_seconds(lift, run)
     intensity, source = classify_intensity(
         run.average_hr, run.hr_buckets, hr_zones, max_hr,

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from plugin.coaching.durations import format_hours
+from plugin.coaching.options import default_rules
 from plugin.coaching.rules import Rules
 from plugin.verdict_tones import CAUTION, GOOD, RISK, TONE_COLOURS, TONE_LABELS, TONES, UNKNOWN_COLOUR, tone
 
@@ -88,8 +89,6 @@ def plot_gaps(records: list[dict], by_id: dict, path: str | Path, *, title: str 
     for s in series:
         axes.scatter(s.xs, s.ys, s=44, color=s.colour, marker=s.marker, edgecolors="white",
                      linewidths=0.6, label=s.legend)
-    from plugin.coaching.options import default_rules
-
     for hours, label in guides(rules or default_rules()):
         axes.axhline(hours, color="grey", linestyle="--", linewidth=0.8)
         axes.annotate(label, xy=(0, hours), xycoords=("axes fraction", "data"),

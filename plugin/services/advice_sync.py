@@ -208,17 +208,17 @@ def plan_range(athlete: Athlete, start: dt.datetime, end: dt.datetime, *,
 
 
 _SETTLED = (PairStatus.WRITTEN, PairStatus.OPTED_OUT, PairStatus.SUPERSEDED)
+# Re-plans allowed when fresh reads show the stored activities were out of date.
+MAX_REPLANS = 2
 
 
 def _awaits_go_ahead(rows: list[tuple[Pair, PairVerdict]], about: frozenset[int]) -> bool:
-    """Every pair of the target is a look-back preview that no event of its own has reached."""
+    """Tell whether every pair of the target is a look-back preview that no event of its own has reached."""
     return all(
         row.origin == PairOrigin.CONNECT and row.status == PairStatus.PREVIEW
         and row.lift_id not in about and row.run_id not in about
         for row, _ in rows
     )
-# Re-plans allowed when fresh reads show the stored activities were out of date.
-MAX_REPLANS = 2
 
 
 def sync_range(athlete: Athlete, strava: AthleteStrava, start: dt.datetime, end: dt.datetime, *,
